@@ -1,0 +1,35 @@
+"""The chart of accounts (会计科目), as data from the seeds (SX §5, ZJ §5)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+Kind = Literal["asset", "liability", "equity", "income", "expense"]
+
+CASH_EXPENDITURE = "1004"  # 支出户存款
+ADVANCE = "120101"  # 暂付款—即时结算预拨
+
+
+@dataclass(frozen=True)
+class Account:
+    code: str
+    name: str
+    kind: Kind
+    parent: str | None
+    #: Auxiliary dimensions postings must carry (辅助核算): institution and year-month for the advance.
+    aux: tuple[str, ...]
+
+    @property
+    def normal_side(self) -> Literal["D", "C"]:
+        return "D" if self.kind in ("asset", "expense") else "C"
+
+
+@cache
+def chart() -> dict[str, Account]:
+    data = json.loads((files("accounting") / "data" / "chart.json").read_text(encoding="utf-8"))
+    return {a["code"]: Account(a["code"], a["name"], a["kind"], a.get("parent"), tuple(a.get("aux", [])))
+            for a in data["accounts"]}

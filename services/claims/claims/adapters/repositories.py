@@ -1,0 +1,149 @@
+"""Claims' repositories: one method per question a handler asks, domain values out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claims.adapters.tables import Institution as InstitutionRow
+from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewLinePayment, ViewPayment
+from claims.domain.institution import Institution
+from shared.contracts.events import BankAccount
+
+
+def _institution(row: InstitutionRow) -> Institution:
+    return Institution(
+        fixmedins_code=row.fixmedins_code,
+        fixmedins_name=row.fixmedins_name,
+        admdvs=row.admdvs,
+        fixmedins_type=row.fixmedins_type,
+        hosp_lv=row.hosp_lv,
+        bank_acct=BankAccount.model_validate(row.bank_acct),
+        version=row.version,
+    )
+
+
+class Institutions:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, fixmedins_code: str, *, for_update: bool = False) -> Institution | None:
+        statement = select(InstitutionRow).where(InstitutionRow.fixmedins_code == fixmedins_code)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).scalar_one_or_none()
+        return _institution(row) if row else None
+
+    async def by_token_hash(self, token_hash: str) -> Institution | None:
+        statement = select(InstitutionRow).where(InstitutionRow.token_hash == token_hash)
+        row = (await self._session.execute(statement)).scalar_one_or_none()
+        return _institution(row) if row else None
+
+    async def add(self, institution: Institution, *, token_hash: str, at: datetime) -> bool:
+        """Insert a new institution; False if the code is taken (a concurrent registration won)."""
+        statement = (
+            insert(InstitutionRow)
+            .values(**_columns(institution), token_hash=token_hash, registered_at=at, updated_at=at)
+            .on_conflict_do_nothing(index_elements=["fixmedins_code"])
+            .returning(InstitutionRow.fixmedins_code)
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none() is not None
+
+    async def update(self, institution: Institution, *, at: datetime) -> str:
+        """Apply new details; returns the (unchanged) hash of the institution's token."""
+        row = await self._session.get_one(InstitutionRow, institution.fixmedins_code)
+        for name, value in _columns(institution).items():
+            setattr(row, name, value)
+        row.updated_at = at
+        return row.token_hash
+
+
+def _columns(institution: Institution) -> dict[str, Any]:
+    return {
+        "fixmedins_code": institution.fixmedins_code,
+        "fixmedins_name": institution.fixmedins_name,
+        "admdvs": institution.admdvs,
+        "fixmedins_type": institution.fixmedins_type,
+        "hosp_lv": institution.hosp_lv,
+        "bank_acct": institution.bank_acct.model_dump(mode="json"),
+        "version": institution.version,
+    }
+
+
+class Settlements:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert the rows whose (fixmedins_code, setl_id) is new; returns the setl_ids inserted."""
+        if not rows:
+            return set()
+        statement = (
+            insert(Settlement)
+            .on_conflict_do_nothing(index_elements=["fixmedins_code", "setl_id"])
+            .returning(Settlement.setl_id)
+        )
+        return set((await self._session.execute(statement, rows)).scalars())
+
+    async def stored(
+        self, fixmedins_code: str, setl_ids: Iterable[str]
+    ) -> dict[str, tuple[str, dict[str, Any], datetime]]:
+        """Fingerprint, content and acceptance time of records already stored, by setl_id."""
+        ids = list(setl_ids)
+        if not ids:
+            return {}
+        statement = select(Settlement.setl_id, Settlement.fingerprint, Settlement.record, Settlement.accepted_at).where(
+            Settlement.fixmedins_code == fixmedins_code, Settlement.setl_id.in_(ids)  # type: ignore[attr-defined]
+        )
+        return {r.setl_id: (r.fingerprint, r.record, r.accepted_at) for r in await self._session.execute(statement)}
+
+    async def get(self, fixmedins_code: str, setl_id: str) -> Settlement | None:
+        return await self._session.get(Settlement, (fixmedins_code, setl_id))
+
+
+class Views:
+    """Claims' copy of other services' decisions about each settlement."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def audit(self, fixmedins_code: str, setl_id: str) -> ViewAudit | None:
+        return await self._session.get(ViewAudit, (fixmedins_code, setl_id))
+
+    async def lines(self, fixmedins_code: str, setl_id: str) -> list[ViewLine]:
+        statement = (
+            select(ViewLine)
+            .where(ViewLine.fixmedins_code == fixmedins_code, ViewLine.setl_id == setl_id)
+            .order_by(ViewLine.computed_at)  # type: ignore[arg-type]
+        )
+        return list((await self._session.execute(statement)).scalars())
+
+    async def payments(self, fixmedins_code: str, setl_id: str) -> list[tuple[ViewLinePayment, ViewPayment | None]]:
+        statement = (
+            select(ViewLinePayment, ViewPayment)
+            .outerjoin(ViewPayment, ViewPayment.payment_id == ViewLinePayment.payment_id)  # type: ignore[arg-type]
+            .where(and_(ViewLinePayment.fixmedins_code == fixmedins_code, ViewLinePayment.setl_id == setl_id))
+            .order_by(ViewLinePayment.ordered_at)  # type: ignore[arg-type]
+        )
+        return [(link, payment) for link, payment in (await self._session.execute(statement)).all()]
+
+    async def upsert(self, table: type, rows: list[dict[str, Any]], *, keys: list[str],
+                     update: list[str] | None = None, where: Any = None) -> None:
+        """Insert the rows; on a key already present update ``update`` (all non-key columns given when None)."""
+        if not rows:
+            return
+        statement = insert(table)
+        columns = update if update is not None else [c for c in rows[0] if c not in keys]
+        if columns:
+            statement = statement.on_conflict_do_update(
+                index_elements=keys, set_={c: statement.excluded[c] for c in columns}, where=where
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        await self._session.execute(statement, rows)
+

@@ -1,0 +1,113 @@
+"""Claims' tables. ``settlements`` is the system of record of what institutions uploaded; the ``view_*``
+tables are claims' own copy of what other services decided, built from their events, so that an
+institution reads its settlement's whole story here without claims ever reading another service's tables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from shared.columns import jsonb, money, table_base, timestamp
+
+Table = table_base()
+metadata = Table.metadata
+
+
+class Institution(Table, table=True):
+    __tablename__ = "institutions"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    fixmedins_name: str = Field(max_length=200)
+    admdvs: str = Field(max_length=6)
+    fixmedins_type: str = Field(max_length=2)
+    hosp_lv: str | None = Field(default=None, max_length=10)
+    bank_acct: dict[str, Any] = jsonb()
+    token_hash: str = Field(max_length=64, unique=True)
+    version: int
+    registered_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class Settlement(Table, table=True):
+    __tablename__ = "settlements"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    setl_id: str = Field(primary_key=True, max_length=30)
+    admdvs: str = Field(max_length=6)
+    psn_no: str = Field(max_length=30)
+    insutype: str = Field(max_length=3)
+    med_type: str = Field(max_length=4)
+    setl_time: datetime = timestamp()
+    business_date: date
+    medfee_sumamt: Decimal = money()
+    fund_pay_sumamt: Decimal = money()
+    fingerprint: str = Field(max_length=64)
+    record: dict[str, Any] = jsonb()
+    accepted_at: datetime = timestamp()
+
+
+sa.Index("settlements_by_day", Settlement.fixmedins_code, Settlement.business_date)
+
+
+class ViewAudit(Table, table=True):
+    """The audit outcome of a settlement (from ``audit.settlement-audited``)."""
+
+    __tablename__ = "view_audits"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    setl_id: str = Field(primary_key=True, max_length=30)
+    status: str = Field(max_length=12)
+    vola_amt: Decimal = money()
+    findings: list[dict[str, Any]] = jsonb()
+    audited_at: datetime = timestamp()
+
+
+class ViewLine(Table, table=True):
+    """A disbursement line (from ``disbursement.line-computed``); may arrive after its ordering."""
+
+    __tablename__ = "view_lines"
+
+    line_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    setl_id: str = Field(max_length=30)
+    amount: Decimal = money()
+    ratio: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(7, 4), nullable=True))
+    business_date: date | None = None
+    policy_version: int | None = None
+    computed_at: datetime | None = timestamp(nullable=True)
+
+
+sa.Index("view_lines_by_settlement", ViewLine.fixmedins_code, ViewLine.setl_id)
+
+
+class ViewLinePayment(Table, table=True):
+    """Which payment carried a line (from ``disbursement.lines-ordered``); a postponed line has several."""
+
+    __tablename__ = "view_line_payments"
+
+    line_id: uuid.UUID = Field(primary_key=True)
+    payment_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    setl_id: str = Field(max_length=30)
+    ordered_at: datetime = timestamp()
+
+
+sa.Index("view_line_payments_by_settlement", ViewLinePayment.fixmedins_code, ViewLinePayment.setl_id)
+
+
+class ViewPayment(Table, table=True):
+    """A payment's voucher and bank outcome (from the bank gateway's events)."""
+
+    __tablename__ = "view_payments"
+
+    payment_id: uuid.UUID = Field(primary_key=True)
+    voucher_no: str | None = Field(default=None, max_length=35)
+    status: str = Field(max_length=12)
+    reason: str | None = None
+    issued_at: datetime | None = timestamp(nullable=True)
+    receipt_at: datetime | None = timestamp(nullable=True)

@@ -1,0 +1,107 @@
+"""Projections of other services' events into claims' view tables. Events of different topics arrive in
+any order (a line may be ordered before claims hears it was computed), so every write is an upsert that
+never moves a fact backwards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from claims.adapters.tables import ViewAudit, ViewLine, ViewLinePayment, ViewPayment
+from claims.service.uow import ClaimsUnitOfWork
+from shared.contracts import events as e
+from shared.contracts import topics
+from shared.messaging.consumer import Subscription
+from shared.messaging.envelope import Event
+
+# Inline SQL, not a bound list: an executemany upsert cannot expand an IN parameter.
+_NOT_FINAL = text("view_payments.status NOT IN ('paid', 'failed')")
+
+
+async def on_audited(events: list[Event[e.SettlementAudited]], uow: ClaimsUnitOfWork) -> None:
+    rows = [
+        {
+            "fixmedins_code": p.fixmedins_code,
+            "setl_id": p.setl_id,
+            "status": p.status,
+            "vola_amt": p.vola_amt,
+            "findings": [f.model_dump(mode="json") for f in p.findings],
+            "audited_at": p.audited_at,
+        }
+        for p in _latest(events, lambda p: (p.fixmedins_code, p.setl_id))
+    ]
+    await uow.views.upsert(ViewAudit, rows, keys=["fixmedins_code", "setl_id"])
+
+
+async def on_line_computed(events: list[Event[e.LineComputed]], uow: ClaimsUnitOfWork) -> None:
+    rows = [
+        {
+            "line_id": p.line_id,
+            "fixmedins_code": p.fixmedins_code,
+            "setl_id": p.setl_id,
+            "amount": p.amount,
+            "ratio": p.ratio,
+            "business_date": p.business_date,
+            "policy_version": p.policy_version,
+            "computed_at": p.computed_at,
+        }
+        for p in _latest(events, lambda p: p.line_id)
+    ]
+    await uow.views.upsert(ViewLine, rows, keys=["line_id"])
+
+
+async def on_lines_ordered(events: list[Event[e.LinesOrdered]], uow: ClaimsUnitOfWork) -> None:
+    lines: dict[Any, dict[str, Any]] = {}
+    links: dict[Any, dict[str, Any]] = {}
+    for event in events:
+        p = event.payload
+        for line in p.lines:
+            lines[line.line_id] = {"line_id": line.line_id, "fixmedins_code": p.fixmedins_code,
+                                   "setl_id": line.setl_id, "amount": line.amount}
+            links[(line.line_id, p.payment_id)] = {"line_id": line.line_id, "payment_id": p.payment_id,
+                                                   "fixmedins_code": p.fixmedins_code, "setl_id": line.setl_id,
+                                                   "ordered_at": p.ordered_at}
+    # A line not yet heard of is created bare; line-computed fills in the rest when it comes.
+    await uow.views.upsert(ViewLine, list(lines.values()), keys=["line_id"], update=[])
+    await uow.views.upsert(ViewLinePayment, list(links.values()), keys=["line_id", "payment_id"], update=[])
+    await uow.views.upsert(ViewPayment, [{"payment_id": pid, "status": "ordered"}
+                                         for pid in {p.payload.payment_id for p in events}],
+                           keys=["payment_id"], update=[])
+
+
+async def on_voucher_issued(events: list[Event[e.VoucherIssued]], uow: ClaimsUnitOfWork) -> None:
+    rows = [{"payment_id": p.payment_id, "voucher_no": p.voucher_no, "status": "ordered", "issued_at": p.issued_at}
+            for p in _latest(events, lambda p: p.payment_id)]
+    await uow.views.upsert(ViewPayment, rows, keys=["payment_id"], update=["voucher_no", "issued_at"])
+
+
+async def on_payment_confirmed(events: list[Event[e.PaymentConfirmed]], uow: ClaimsUnitOfWork) -> None:
+    await _settled(uow, [(p, "paid", None) for p in _latest(events, lambda p: p.payment_id)])
+
+
+async def on_payment_rejected(events: list[Event[e.PaymentRejected]], uow: ClaimsUnitOfWork) -> None:
+    rows = [(p, "failed", f"{p.reason_code}: {p.reason}") for p in _latest(events, lambda p: p.payment_id)]
+    await _settled(uow, rows)
+
+
+async def _settled(uow: ClaimsUnitOfWork, outcomes: list[tuple[e.PaymentSettled, str, str | None]]) -> None:
+    rows = [{"payment_id": p.payment_id, "voucher_no": p.voucher_no, "status": status, "reason": reason,
+             "receipt_at": p.receipt_at} for p, status, reason in outcomes]
+    # The bank's first final answer stands: a late or duplicate receipt never changes it.
+    await uow.views.upsert(ViewPayment, rows, keys=["payment_id"], where=_NOT_FINAL)
+
+
+def _latest(events: list[Event[Any]], key: Any) -> list[Any]:
+    """One payload per key (the last in the batch): one upsert statement cannot touch a row twice."""
+    return list({key(ev.payload): ev.payload for ev in events}.values())
+
+
+subscriptions: list[Subscription[ClaimsUnitOfWork]] = [
+    Subscription(topics.SETTLEMENT_AUDITED, on_audited),
+    Subscription(topics.LINE_COMPUTED, on_line_computed),
+    Subscription(topics.LINES_ORDERED, on_lines_ordered),
+    Subscription(topics.VOUCHER_ISSUED, on_voucher_issued),
+    Subscription(topics.PAYMENT_CONFIRMED, on_payment_confirmed),
+    Subscription(topics.PAYMENT_REJECTED, on_payment_rejected),
+]

@@ -1,0 +1,25 @@
+"""Wiring: the claims service's app, built from its settings (never at import)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from claims.api import institutions, settlements
+from claims.api.schemas import SettlementBatch
+from claims.consumers import subscriptions
+from claims.service.uow import ClaimsUnitOfWork
+from claims.settings import ClaimsSettings
+from shared.contracts.settlement import SettlementRecord
+from shared.service import Runtime, service_app
+
+
+def create_app(settings: ClaimsSettings) -> FastAPI:
+    runtime = Runtime(settings, package="claims", uow_class=ClaimsUnitOfWork, subscriptions=subscriptions)
+    return service_app(
+        runtime,
+        title="Jishi claims",
+        description="The institutions' API: settlements and fee details, and what became of each.",
+        routers=[institutions.router, settlements.router],
+        max_body_bytes=settings.max_body_bytes,
+        extra_schemas=[SettlementRecord, SettlementBatch],
+    )

@@ -1,0 +1,19 @@
+"""What disbursement listens to: institutions, settlements and their audit, and the bank's outcomes."""
+
+from __future__ import annotations
+
+from disbursement.service.institutions import on_institutions_registered
+from disbursement.service.lines import on_settlements_audited, on_settlements_recorded
+from disbursement.service.payments import on_payments_confirmed, on_payments_rejected
+from disbursement.service.uow import DisbursementUnitOfWork
+from shared.contracts import topics
+from shared.messaging.consumer import Subscription
+
+subscriptions: list[Subscription[DisbursementUnitOfWork]] = [
+    # Institutions first: a batch that brings an institution and its settlements can pay them.
+    Subscription(topics.INSTITUTION_REGISTERED, on_institutions_registered),
+    Subscription(topics.SETTLEMENT_RECORDED, on_settlements_recorded),
+    Subscription(topics.SETTLEMENT_AUDITED, on_settlements_audited),
+    Subscription(topics.PAYMENT_CONFIRMED, on_payments_confirmed),
+    Subscription(topics.PAYMENT_REJECTED, on_payments_rejected),
+]

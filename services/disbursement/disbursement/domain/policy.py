@@ -1,0 +1,104 @@
+"""A region's instant-settlement policy (即时结算政策), as data.
+
+Each pooling region (统筹区, ``admdvs``) runs one or more of the three paths of N art.1 / art.9:
+A, compressed monthly settlement (压缩结算时间); B, per-record daily disbursement (逐笔申报拨付 / 日拨付);
+C, monthly prepayment (按月预拨). A policy is versioned with the date it takes effect (ZJ §3.2: a ratio
+changed by decision applies from that date), and every run records the version it used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts.codes import Admdvs, Insutype, MedType
+
+Ratio = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+Path = Literal["A", "B", "C"]
+AuditMode = Literal["pay_first", "audit_first", "parallel"]
+Pack = Literal["national", "jilin", "shanxi", "zhenjiang", "leshan"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DueRule(_Part):
+    """When a monthly payment is due: the n-th working day of the month (SX §3: "within the first 3 working
+    days") or the last working day before a day of the month (ZJ §3.2: "before the 10th")."""
+
+    kind: Literal["nth_working_day", "before_day"]
+    n: Annotated[int, Field(ge=1, le=28)]
+
+
+class Prepayment(_Part):
+    """Path C (按月预拨): a ratio of last month's amount, prepaid at the start of the month."""
+
+    ratios: dict[Insutype, Ratio]
+    #: SX §3 takes last month's payable amount (应结算额); ZJ §3.2 last month's incurred fund payments
+    #: (实际发生基金数).
+    basis: Literal["payable", "incurred"]
+    due: DueRule
+
+
+class MonthlySettlement(_Part):
+    """Monthly settlement (月结算, N art.16): due within ``total_working_days`` counted from the day after the
+    declaration deadline; Zhenjiang splits it into review and payment (ZJ §3.1: 15 + 5)."""
+
+    declaration_deadline_day: Annotated[int, Field(ge=1, le=28)] = 10
+    review_working_days: Annotated[int, Field(ge=0, le=20)] = 15
+    payment_working_days: Annotated[int, Field(ge=0, le=20)] = 5
+    total_working_days: Annotated[int, Field(ge=1, le=20)] = 20
+
+    @model_validator(mode="after")
+    def _within_total(self) -> MonthlySettlement:
+        if self.review_working_days + self.payment_working_days > self.total_working_days:
+            raise ValueError("review + payment working days exceed the total (N art.16: at most 20)")
+        return self
+
+
+class RegionPolicy(_Part):
+    pack: Pack
+    effective_from: date
+    paths: Annotated[list[Path], Field(min_length=1)]
+    #: Path B's ratio per fund, applied record by record (JL art.11, LS §3.2).
+    ratios: dict[Insutype, Ratio] = {}
+    #: Where a region pays some kinds of care at another ratio.
+    med_type_ratios: dict[Insutype, dict[MedType, Ratio]] = {}
+    audit_mode: AuditMode
+    #: Path B's batches: daily, weekly or dekad (N art.22).
+    batch: Literal["daily", "weekly", "dekad"] = "daily"
+    #: Path B: paid within this many working days after the business date (LS §3.2: one).
+    pay_within_working_days: Annotated[int, Field(ge=0, le=20)] = 1
+    prepayment: Prepayment | None = None
+    settlement: MonthlySettlement = MonthlySettlement()
+    #: Reserved from each monthly settlement as the quality deposit (保证金预留, SX §3).
+    quality_deposit_share: Ratio = Decimal("0")
+
+    @model_validator(mode="after")
+    def _paths_have_what_they_need(self) -> RegionPolicy:
+        if len(set(self.paths)) != len(self.paths):
+            raise ValueError("a path is listed twice")
+        if "B" in self.paths and not self.ratios:
+            raise ValueError("path B (daily disbursement) needs ratios by fund")
+        if "C" in self.paths and self.prepayment is None:
+            raise ValueError("path C (monthly prepayment) needs a prepayment rule")
+        if "C" not in self.paths and self.prepayment is not None:
+            raise ValueError("a prepayment rule is set but path C is not enabled")
+        return self
+
+    def ratio(self, insutype: str, med_type: str) -> Decimal | None:
+        """Path B's ratio for a record, or None when this fund is not paid daily here."""
+        by_med_type = self.med_type_ratios.get(insutype, {})
+        return by_med_type.get(med_type, self.ratios.get(insutype))
+
+
+class VersionedPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    admdvs: Admdvs
+    version: int
+    policy: RegionPolicy

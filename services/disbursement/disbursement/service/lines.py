@@ -1,0 +1,86 @@
+"""Computing per-record lines as settlements and their audit outcomes arrive (JL art.11, N art.13)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from disbursement.adapters.tables import Intake
+from disbursement.domain.lines import disbursement_line, payable_base
+from disbursement.domain.versions import policy_in_force
+from disbursement.service.uow import DisbursementUnitOfWork
+from shared.contracts import topics
+from shared.contracts.codes import business_date, period_of
+from shared.contracts.events import LineComputed, SettlementAudited, SettlementRecorded
+from shared.messaging.envelope import Event
+from shared.money import ZERO
+
+
+async def on_settlements_recorded(events: list[Event[SettlementRecorded]], uow: DisbursementUnitOfWork) -> None:
+    rows = {
+        (p.fixmedins_code, p.record.setl_id): {
+            "fixmedins_code": p.fixmedins_code, "setl_id": p.record.setl_id, "admdvs": p.admdvs,
+            "insutype": p.record.insutype, "med_type": p.record.med_type,
+            "business_date": business_date(p.record.setl_time), "fund_pay_sumamt": p.record.fund_pay_sumamt,
+            "recorded_at": p.accepted_at,
+        }
+        for p in (e.payload for e in events)
+    }
+    await uow.intake.merge(list(rows.values()))
+    correlation = {(e.payload.fixmedins_code, e.payload.record.setl_id): e.correlation_id for e in events}
+    await compute_lines(uow, keys=list(rows), correlation=correlation)
+
+
+async def on_settlements_audited(events: list[Event[SettlementAudited]], uow: DisbursementUnitOfWork) -> None:
+    rows = {
+        (p.fixmedins_code, p.setl_id): {
+            "fixmedins_code": p.fixmedins_code, "setl_id": p.setl_id, "audit_status": p.status,
+            "vola_amt": p.vola_amt, "audited_at": p.audited_at,
+        }
+        for p in (e.payload for e in events)
+    }
+    await uow.intake.merge(list(rows.values()))
+    correlation = {(e.payload.fixmedins_code, e.payload.setl_id): e.correlation_id for e in events}
+    await compute_lines(uow, keys=list(rows), correlation=correlation)
+
+
+async def compute_lines(uow: DisbursementUnitOfWork, *, keys: list[tuple[str, str]] | None = None,
+                        admdvs: str | None = None, correlation: dict[tuple[str, str], str] | None = None) -> int:
+    """Give each waiting settlement its line once its region's policy and audit mode allow; returns how many."""
+    waiting = await uow.intake.waiting(keys, admdvs=admdvs)
+    if not waiting:
+        return 0
+    versions = await uow.policies.versions({w.admdvs for w in waiting if w.admdvs})
+    now = datetime.now(UTC)
+    lines: list[dict[str, Any]] = []
+    for intake in waiting:
+        line = _line(intake, versions.get(intake.admdvs or "", []), now)
+        if line is None:
+            continue
+        lines.append(line.model_dump())
+        intake.line_id = line.line_id
+        uow.outbox.add(topics.LINE_COMPUTED, line, key=line.fixmedins_code,
+                       correlation_id=(correlation or {}).get((intake.fixmedins_code, intake.setl_id)))
+    await uow.lines.add([{**row, "period": period_of(row["business_date"])} for row in lines])
+    await uow.session.flush()
+    return len(lines)
+
+
+def _line(intake: Intake, versions: list[Any], now: datetime) -> LineComputed | None:
+    assert intake.business_date and intake.insutype and intake.med_type and intake.admdvs
+    assert intake.fund_pay_sumamt is not None
+    in_force = policy_in_force(versions, intake.business_date)
+    if in_force is None or "B" not in in_force.policy.paths:
+        return None  # no daily path here (yet): paid by the monthly settlement or the prepayment instead
+    ratio = in_force.policy.ratio(intake.insutype, intake.med_type)
+    base = payable_base(in_force.policy.audit_mode, intake.audit_status,  # type: ignore[arg-type]
+                        intake.fund_pay_sumamt, intake.vola_amt or ZERO)
+    if ratio is None or base is None:
+        return None
+    return LineComputed(
+        line_id=uuid.uuid4(), fixmedins_code=intake.fixmedins_code, admdvs=intake.admdvs, setl_id=intake.setl_id,
+        insutype=intake.insutype, med_type=intake.med_type, business_date=intake.business_date,
+        fund_pay_sumamt=intake.fund_pay_sumamt, base=base, ratio=ratio, amount=disbursement_line(base, ratio),
+        policy_version=in_force.version, computed_at=now,
+    )

@@ -1,0 +1,1 @@
+"""What every Jishi service uses: settings, database, messaging, money and the working-day calendar."""

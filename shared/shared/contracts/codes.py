@@ -1,0 +1,75 @@
+"""National codes the platform speaks (医保信息平台 dictionaries), and time as the business reads it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, StringConstraints
+
+#: Business dates are in China Standard Time, whatever the server's clock.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: insutype (险种类型): the fund a settlement is paid from.
+INSUTYPES = {
+    "310": "职工基本医疗保险",
+    "320": "公务员医疗补助",
+    "330": "大额医疗费用补助",
+    "340": "离休人员医疗保障",
+    "390": "城乡居民基本医疗保险",
+    "392": "城乡居民大病医疗保险",
+    "510": "生育保险",
+}
+EMPLOYEE, RESIDENT = "310", "390"
+
+#: med_type (医疗类别): the kind of care.
+MED_TYPES = {
+    "11": "普通门诊",
+    "12": "门诊挂号",
+    "13": "急诊",
+    "14": "门诊慢特病",
+    "21": "普通住院",
+    "41": "定点药店购药",
+    "51": "生育门诊",
+    "52": "生育住院",
+}
+INPATIENT_MED_TYPES = {"21", "52"}
+
+#: gend (性别): 1 male, 2 female, 0 unknown, 9 not stated.
+GENDERS = {"0": "未知", "1": "男", "2": "女", "9": "未说明"}
+
+#: fixmedins_type: what kind of designated institution.
+INSTITUTION_TYPES = {"1": "定点医疗机构", "2": "定点零售药店"}
+
+Admdvs = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,30}$")]
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def _known(table: dict[str, str], what: str):  # type: ignore[no-untyped-def]
+    def check(value: str) -> str:
+        if value not in table:
+            raise ValueError(f"{value!r} is not a known {what} code ({', '.join(sorted(table))})")
+        return value
+
+    return check
+
+
+Insutype = Annotated[str, AfterValidator(_known(INSUTYPES, "insutype"))]
+MedType = Annotated[str, AfterValidator(_known(MED_TYPES, "med_type"))]
+Gender = Annotated[str, AfterValidator(_known(GENDERS, "gend"))]
+InstitutionType = Annotated[str, AfterValidator(_known(INSTITUTION_TYPES, "fixmedins_type"))]
+
+
+def in_shanghai(moment: datetime) -> datetime:
+    """A timestamp with no offset is read as Beijing time, as institution systems write it."""
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
+
+
+def business_date(moment: datetime) -> date:
+    return in_shanghai(moment).date()
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"

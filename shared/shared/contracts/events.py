@@ -1,0 +1,205 @@
+"""The payload of each event, one model per topic (see ``topics.py``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.contracts.codes import Admdvs, Code, Insutype, MedType, Period
+from shared.contracts.settlement import SettlementRecord
+from shared.money import Amount, Money
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Ratio = Annotated[Decimal, Field(ge=0, le=1, max_digits=7, decimal_places=4)]
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class BankAccount(_Payload):
+    """A bank account as a voucher names it."""
+
+    bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,20}$")]
+    acct_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z\-]{4,40}$")]
+    acct_name: Name
+
+
+# claims ---------------------------------------------------------------------------------------------------
+
+
+class InstitutionRegistered(_Payload):
+    """An institution was registered or its details changed (the latest ``version`` wins)."""
+
+    fixmedins_code: Code
+    fixmedins_name: Name
+    admdvs: Admdvs
+    fixmedins_type: str
+    hosp_lv: str | None = None
+    bank_acct: BankAccount
+    #: SHA-256 of the institution's current token (never the token): lets every service accept it.
+    token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    version: int = Field(ge=1)
+    registered_at: AwareDatetime
+
+
+class SettlementRecorded(_Payload):
+    """Claims accepted a settlement (N art.12); what audit and disbursement start from."""
+
+    fixmedins_code: Code
+    admdvs: Admdvs
+    accepted_at: AwareDatetime
+    record: SettlementRecord
+
+
+# audit ----------------------------------------------------------------------------------------------------
+
+AuditStatus = Literal["pass", "suspicious", "violation"]
+
+
+class Finding(_Payload):
+    rule_id: str
+    family: Literal["policy", "management", "medical"]
+    sev_deg: Literal["low", "medium", "high"]
+    description: str
+    vola_amt: Amount
+    feedetl_sns: list[str] = []
+
+
+class SettlementAudited(_Payload):
+    """The automatic audit's outcome for one settlement (N art.13)."""
+
+    fixmedins_code: Code
+    admdvs: Admdvs
+    setl_id: Code
+    insutype: Insutype
+    status: AuditStatus
+    vola_amt: Amount
+    findings: list[Finding] = []
+    audited_at: AwareDatetime
+
+
+# disbursement ---------------------------------------------------------------------------------------------
+
+
+class LineComputed(_Payload):
+    """A settlement's disbursement line: fund payment × ratio, half-up to the fen (JL art.11)."""
+
+    line_id: uuid.UUID
+    fixmedins_code: Code
+    admdvs: Admdvs
+    setl_id: Code
+    insutype: Insutype
+    med_type: MedType
+    business_date: date
+    fund_pay_sumamt: Money
+    #: What the ratio applies to: the fund payment, less a violation already found where the audit mode
+    #: pays only what passed (N art.13).
+    base: Money
+    ratio: Ratio
+    amount: Money
+    policy_version: int
+    computed_at: AwareDatetime
+
+
+class PaymentOrdered(_Payload):
+    """A run ordered a payment to one institution, for one fund and one month (日拨付汇总表 line)."""
+
+    payment_id: uuid.UUID
+    run_id: uuid.UUID
+    run_type: str
+    admdvs: Admdvs
+    fixmedins_code: Code
+    insutype: Insutype
+    period: Period
+    business_date: date | None = None
+    amount: Money
+    carried_in: Money
+    payment: Amount
+    payee: BankAccount
+    purpose: Name
+    ordered_at: AwareDatetime
+
+
+class OrderedLine(_Payload):
+    setl_id: Code
+    line_id: uuid.UUID
+    amount: Money
+
+
+class LinesOrdered(_Payload):
+    """Which settlements' lines a payment carries (in chunks: a payment may cover thousands)."""
+
+    payment_id: uuid.UUID
+    fixmedins_code: Code
+    ordered_at: AwareDatetime
+    #: "postponed" when the batch fell on a non-working day and waits for the next run (N art.18).
+    payment_status: Literal["ordered", "postponed"] = "ordered"
+    lines: Annotated[list[OrderedLine], Field(min_length=1, max_length=1000)]
+
+
+# bank gateway and the bank ---------------------------------------------------------------------------------
+
+
+class VoucherIssued(_Payload):
+    """A payment voucher (拨付凭证) for the bank, with its ISO 20022 pain.001 document (N art.14-15)."""
+
+    voucher_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z\-]{8,35}$")]
+    payment_id: uuid.UUID
+    admdvs: Admdvs
+    fixmedins_code: Code
+    insutype: Insutype
+    period: Period
+    payer: BankAccount
+    payee: BankAccount
+    amount: Amount
+    currency: Literal["CNY"] = "CNY"
+    purpose: Name
+    issued_at: AwareDatetime
+    pain001: str
+
+
+class ReceiptReturned(_Payload):
+    """The bank's receipt (回单): paid or rejected, with its pain.002 (and camt.054 when paid)."""
+
+    voucher_no: str
+    status: Literal["paid", "rejected"]
+    amount: Amount
+    reason_code: str | None = None
+    reason: str | None = None
+    bank_ref: str
+    value_date: date | None = None
+    returned_at: AwareDatetime
+    pain002: str
+    camt054: str | None = None
+
+
+class PaymentSettled(_Payload):
+    """What a payment became at the bank; the base of confirmed and rejected."""
+
+    voucher_no: str
+    payment_id: uuid.UUID
+    admdvs: Admdvs
+    fixmedins_code: Code
+    insutype: Insutype
+    period: Period
+    amount: Amount
+    bank_ref: str
+    receipt_at: AwareDatetime
+
+
+class PaymentConfirmed(PaymentSettled):
+    """The bank paid the institution (回盘 complete)."""
+
+    value_date: date
+
+
+class PaymentRejected(PaymentSettled):
+    """The bank refused the payment; disbursement postpones it to the next payment (N art.18)."""
+
+    reason_code: str
+    reason: str

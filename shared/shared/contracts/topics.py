@@ -1,0 +1,37 @@
+"""Every topic of the system. Named ``<domain>.<event>`` in the past tense, keyed by ``fixmedins_code``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.contracts import events as e
+from shared.messaging.envelope import Topic
+
+INSTITUTION_REGISTERED = Topic("claims.institution-registered", e.InstitutionRegistered)
+SETTLEMENT_RECORDED = Topic("claims.settlement-recorded", e.SettlementRecorded)
+SETTLEMENT_AUDITED = Topic("audit.settlement-audited", e.SettlementAudited)
+LINE_COMPUTED = Topic("disbursement.line-computed", e.LineComputed)
+PAYMENT_ORDERED = Topic("disbursement.payment-ordered", e.PaymentOrdered)
+LINES_ORDERED = Topic("disbursement.lines-ordered", e.LinesOrdered)
+VOUCHER_ISSUED = Topic("bankgateway.voucher-issued", e.VoucherIssued)
+RECEIPT_RETURNED = Topic("bank.receipt-returned", e.ReceiptReturned)
+PAYMENT_CONFIRMED = Topic("bankgateway.payment-confirmed", e.PaymentConfirmed)
+PAYMENT_REJECTED = Topic("bankgateway.payment-rejected", e.PaymentRejected)
+
+ALL: list[Topic[Any]] = [
+    INSTITUTION_REGISTERED,
+    SETTLEMENT_RECORDED,
+    SETTLEMENT_AUDITED,
+    LINE_COMPUTED,
+    PAYMENT_ORDERED,
+    LINES_ORDERED,
+    VOUCHER_ISSUED,
+    RECEIPT_RETURNED,
+    PAYMENT_CONFIRMED,
+    PAYMENT_REJECTED,
+]
+
+
+def all_topic_names() -> list[str]:
+    """Each topic and its dead-letter topic, as the launcher and the deploy manifests create them."""
+    return [name for topic in ALL for name in (topic.name, topic.dlq)]

@@ -1,0 +1,232 @@
+"""ISO 20022 messages between the fund and its bank: pain.001 (the voucher as a credit transfer), pain.002
+(the bank's status report) and camt.054 (its credit notification). Amounts in CNY, exact to the fen.
+
+Both the bank gateway (which writes pain.001 and reads the others) and the bank simulator (the reverse)
+use this module; neither builds XML by hand elsewhere.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from shared.money import money_text, parse_money
+
+PAIN_001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+PAIN_002 = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"
+CAMT_054 = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    acct_no: str
+    bank_code: str
+
+
+@dataclass(frozen=True)
+class CreditTransfer:
+    """One voucher as a credit transfer: ``voucher_no`` travels as the end-to-end id."""
+
+    msg_id: str
+    created_at: datetime
+    voucher_no: str
+    amount: Decimal
+    debtor: Party
+    creditor: Party
+    requested_date: date
+    purpose: str
+
+
+def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _agent(parent: ET.Element, bank_code: str) -> None:
+    member = _el(_el(parent, "FinInstnId"), "ClrSysMmbId")
+    _el(_el(member, "ClrSysId"), "Cd", "CNAPS")  # China's national advanced payment system
+    _el(member, "MmbId", bank_code)
+
+
+def _account(parent: ET.Element, acct_no: str) -> None:
+    _el(_el(_el(parent, "Id"), "Othr"), "Id", acct_no)
+
+
+def _document(namespace: str) -> ET.Element:
+    return ET.Element("Document", {"xmlns": namespace})
+
+
+def _serialize(root: ET.Element) -> str:
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def credit_transfer_initiation(t: CreditTransfer) -> str:
+    """pain.001.001.09 CustomerCreditTransferInitiation with one payment information and one transaction."""
+    root = _document(PAIN_001)
+    initiation = _el(root, "CstmrCdtTrfInitn")
+    header = _el(initiation, "GrpHdr")
+    _el(header, "MsgId", t.msg_id)
+    _el(header, "CreDtTm", t.created_at.isoformat(timespec="seconds"))
+    _el(header, "NbOfTxs", "1")
+    _el(header, "CtrlSum", money_text(t.amount))
+    _el(_el(header, "InitgPty"), "Nm", t.debtor.name[:140])
+    info = _el(initiation, "PmtInf")
+    _el(info, "PmtInfId", t.voucher_no)
+    _el(info, "PmtMtd", "TRF")
+    _el(info, "NbOfTxs", "1")
+    _el(info, "CtrlSum", money_text(t.amount))
+    _el(_el(info, "ReqdExctnDt"), "Dt", t.requested_date.isoformat())
+    _el(_el(info, "Dbtr"), "Nm", t.debtor.name[:140])
+    _account(_el(info, "DbtrAcct"), t.debtor.acct_no)
+    _agent(_el(info, "DbtrAgt"), t.debtor.bank_code)
+    transaction = _el(info, "CdtTrfTxInf")
+    _el(_el(transaction, "PmtId"), "EndToEndId", t.voucher_no)
+    _el(_el(transaction, "Amt"), "InstdAmt", money_text(t.amount), Ccy="CNY")
+    _agent(_el(transaction, "CdtrAgt"), t.creditor.bank_code)
+    _el(_el(transaction, "Cdtr"), "Nm", t.creditor.name[:140])
+    _account(_el(transaction, "CdtrAcct"), t.creditor.acct_no)
+    _el(_el(transaction, "RmtInf"), "Ustrd", t.purpose[:140])
+    return _serialize(root)
+
+
+def _q(path: str, namespace: str) -> str:
+    return "/".join(f"{{{namespace}}}{part}" for part in path.split("/"))
+
+
+def _get(root: ET.Element, path: str, namespace: str) -> str:
+    node = root.find(_q(path, namespace))
+    if node is None or node.text is None:
+        raise ValueError(f"{path} missing from the document")
+    return node.text
+
+
+def read_credit_transfer(xml: str) -> CreditTransfer:
+    """What a bank reads from a pain.001: raises ValueError when the document is not one."""
+    root = ET.fromstring(xml)
+    ns = PAIN_001
+    base = "CstmrCdtTrfInitn/PmtInf"
+    amount_node = root.find(_q(f"{base}/CdtTrfTxInf/Amt/InstdAmt", ns))
+    if amount_node is None or amount_node.get("Ccy") != "CNY" or amount_node.text is None:
+        raise ValueError("InstdAmt in CNY missing")
+    return CreditTransfer(
+        msg_id=_get(root, "CstmrCdtTrfInitn/GrpHdr/MsgId", ns),
+        created_at=datetime.fromisoformat(_get(root, "CstmrCdtTrfInitn/GrpHdr/CreDtTm", ns)),
+        voucher_no=_get(root, f"{base}/CdtTrfTxInf/PmtId/EndToEndId", ns),
+        amount=parse_money(amount_node.text),
+        debtor=Party(_get(root, f"{base}/Dbtr/Nm", ns), _get(root, f"{base}/DbtrAcct/Id/Othr/Id", ns),
+                     _get(root, f"{base}/DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", ns)),
+        creditor=Party(_get(root, f"{base}/CdtTrfTxInf/Cdtr/Nm", ns),
+                       _get(root, f"{base}/CdtTrfTxInf/CdtrAcct/Id/Othr/Id", ns),
+                       _get(root, f"{base}/CdtTrfTxInf/CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", ns)),
+        requested_date=date.fromisoformat(_get(root, f"{base}/ReqdExctnDt/Dt", ns)),
+        purpose=_get(root, f"{base}/CdtTrfTxInf/RmtInf/Ustrd", ns),
+    )
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    msg_id: str
+    original_msg_id: str
+    voucher_no: str
+    #: ACSC settled (paid), RJCT rejected, ACCP accepted and not settled yet.
+    status: str
+    reason_code: str | None
+    reason: str | None
+    created_at: datetime
+
+
+def payment_status_report(r: StatusReport) -> str:
+    """pain.002.001.10 CustomerPaymentStatusReport for one transaction."""
+    root = _document(PAIN_002)
+    report = _el(root, "CstmrPmtStsRpt")
+    header = _el(report, "GrpHdr")
+    _el(header, "MsgId", r.msg_id)
+    _el(header, "CreDtTm", r.created_at.isoformat(timespec="seconds"))
+    original = _el(report, "OrgnlGrpInfAndSts")
+    _el(original, "OrgnlMsgId", r.original_msg_id)
+    _el(original, "OrgnlMsgNmId", "pain.001.001.09")
+    payment = _el(report, "OrgnlPmtInfAndSts")
+    _el(payment, "OrgnlPmtInfId", r.voucher_no)
+    transaction = _el(payment, "TxInfAndSts")
+    _el(transaction, "OrgnlEndToEndId", r.voucher_no)
+    _el(transaction, "TxSts", r.status)
+    if r.reason_code:
+        reason = _el(transaction, "StsRsnInf")
+        _el(_el(reason, "Rsn"), "Cd", r.reason_code)
+        if r.reason:
+            _el(reason, "AddtlInf", r.reason[:105])
+    return _serialize(root)
+
+
+def read_payment_status_report(xml: str) -> StatusReport:
+    root = ET.fromstring(xml)
+    ns = PAIN_002
+    tx = "CstmrPmtStsRpt/OrgnlPmtInfAndSts/TxInfAndSts"
+    code = root.find(_q(f"{tx}/StsRsnInf/Rsn/Cd", ns))
+    info = root.find(_q(f"{tx}/StsRsnInf/AddtlInf", ns))
+    return StatusReport(
+        msg_id=_get(root, "CstmrPmtStsRpt/GrpHdr/MsgId", ns),
+        original_msg_id=_get(root, "CstmrPmtStsRpt/OrgnlGrpInfAndSts/OrgnlMsgId", ns),
+        voucher_no=_get(root, f"{tx}/OrgnlEndToEndId", ns),
+        status=_get(root, f"{tx}/TxSts", ns),
+        reason_code=code.text if code is not None else None,
+        reason=info.text if info is not None else None,
+        created_at=datetime.fromisoformat(_get(root, "CstmrPmtStsRpt/GrpHdr/CreDtTm", ns)),
+    )
+
+
+@dataclass(frozen=True)
+class CreditNotification:
+    msg_id: str
+    created_at: datetime
+    voucher_no: str
+    bank_ref: str
+    amount: Decimal
+    value_date: date
+    creditor_acct: str
+
+
+def credit_notification(n: CreditNotification) -> str:
+    """camt.054.001.08 BankToCustomerDebitCreditNotification: the payment booked to the payee's account."""
+    root = _document(CAMT_054)
+    notification = _el(root, "BkToCstmrDbtCdtNtfctn")
+    header = _el(notification, "GrpHdr")
+    _el(header, "MsgId", n.msg_id)
+    _el(header, "CreDtTm", n.created_at.isoformat(timespec="seconds"))
+    ntfctn = _el(notification, "Ntfctn")
+    _el(ntfctn, "Id", n.bank_ref)
+    _el(ntfctn, "CreDtTm", n.created_at.isoformat(timespec="seconds"))
+    _account(_el(ntfctn, "Acct"), n.creditor_acct)
+    entry = _el(ntfctn, "Ntry")
+    _el(entry, "Amt", money_text(n.amount), Ccy="CNY")
+    _el(entry, "CdtDbtInd", "CRDT")
+    _el(_el(entry, "Sts"), "Cd", "BOOK")
+    _el(_el(entry, "ValDt"), "Dt", n.value_date.isoformat())
+    _el(entry, "AcctSvcrRef", n.bank_ref)
+    _el(_el(_el(entry, "BkTxCd"), "Prtry"), "Cd", "TRF")
+    refs = _el(_el(_el(entry, "NtryDtls"), "TxDtls"), "Refs")
+    _el(refs, "EndToEndId", n.voucher_no)
+    return _serialize(root)
+
+
+def read_credit_notification(xml: str) -> CreditNotification:
+    root = ET.fromstring(xml)
+    ns = CAMT_054
+    base = "BkToCstmrDbtCdtNtfctn/Ntfctn"
+    amount = root.find(_q(f"{base}/Ntry/Amt", ns))
+    if amount is None or amount.get("Ccy") != "CNY" or amount.text is None:
+        raise ValueError("Ntry/Amt in CNY missing")
+    return CreditNotification(
+        msg_id=_get(root, "BkToCstmrDbtCdtNtfctn/GrpHdr/MsgId", ns),
+        created_at=datetime.fromisoformat(_get(root, "BkToCstmrDbtCdtNtfctn/GrpHdr/CreDtTm", ns)),
+        voucher_no=_get(root, f"{base}/Ntry/NtryDtls/TxDtls/Refs/EndToEndId", ns),
+        bank_ref=_get(root, f"{base}/Ntry/AcctSvcrRef", ns),
+        amount=parse_money(amount.text),
+        value_date=date.fromisoformat(_get(root, f"{base}/Ntry/ValDt/Dt", ns)),
+        creditor_acct=_get(root, f"{base}/Acct/Id/Othr/Id", ns),
+    )

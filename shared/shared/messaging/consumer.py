@@ -1,0 +1,305 @@
+"""The idempotent consumer (幂等消费): at-least-once delivery in, exactly-once effects out.
+
+For each batch from ``getmany()``:
+
+1. every message is parsed into an envelope and its topic's payload model; one that does not parse is a
+   dead letter, bound for ``<topic>.dlq`` with the reason;
+2. in one database transaction the batch's event ids are claimed in ``processed_events`` (``INSERT ... ON
+   CONFLICT DO NOTHING RETURNING``), the handlers apply only the newly claimed events, dead letters are
+   written to the outbox, and the transaction commits;
+3. only then are the offsets committed.
+
+A crash between 2 and 3 redelivers the batch; its ids are already claimed, so nothing is applied twice. A
+handler that fails on one message makes the batch retry message by message, so the others go through and
+the failing one reaches the DLQ after ``max_attempts``; a database or broker outage is retried without end,
+since an outage is no reason to give up a payment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+import sqlalchemy.exc
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.structs import ConsumerRecord
+from pydantic import ValidationError
+from sqlalchemy import literal_column
+from sqlalchemy.dialects.postgresql import insert
+
+from shared.messaging.envelope import Envelope, Event, Topic
+from shared.messaging.kafka import make_consumer
+from shared.messaging.tables import processed_events
+from shared.messaging.uow import UnitOfWork
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U", bound=UnitOfWork)
+#: A handler gets the new events of one topic from one batch, in partition order, inside the batch's
+#: unit of work; it must not commit. It may raise ``PoisonEvent`` for an event that can never apply.
+BatchHandler = Callable[[list[Event[Any]], U], Awaitable[None]]
+
+
+class PoisonEvent(Exception):
+    """A well-formed event that can never be applied (an unknown institution's code, say): DLQ it."""
+
+
+@dataclass(frozen=True)
+class Subscription(Generic[U]):
+    topic: Topic[Any]
+    handle: BatchHandler[U]
+
+
+def one_by_one(handler: Callable[[Event[Any], U], Awaitable[None]]) -> BatchHandler[U]:
+    """Adapt a handler of single events to a batch handler (the batch stays one transaction)."""
+
+    async def handle(events: list[Event[Any]], uow: U) -> None:
+        for event in events:
+            await handler(event, uow)
+
+    return handle
+
+
+# SQLSTATEs worth retrying forever: serialization failure, deadlock, the server going away or refusing
+# connections, too many connections.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "53300", "57P01", "57P02", "57P03"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An outage or a race, not a fault of the message: retry the same batch later."""
+    if isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, KafkaError)):
+        return True
+    if isinstance(exc, sqlalchemy.exc.TimeoutError):  # the pool ran dry
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        for candidate in (exc.orig, getattr(exc.orig, "__cause__", None)):
+            state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+            if state and (state in _TRANSIENT_SQLSTATES or state.startswith("08")):
+                return True
+            if isinstance(candidate, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
+                return True
+    return False
+
+
+@dataclass
+class _Parsed:
+    record: ConsumerRecord
+    topic: Topic[Any]
+    processed_key: str
+    event: Event[Any] | None = None
+    dead_reason: str | None = None
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    batches: int = 0
+    lag: dict[TopicPartition, int] = field(default_factory=dict)
+
+
+class IdempotentConsumer(Generic[U]):
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        name: str,
+        subscriptions: Sequence[Subscription[U]],
+        uow_factory: Callable[[], U],
+        max_attempts: int = 3,
+    ) -> None:
+        self._settings = settings
+        self.name = name
+        self._uow_factory = uow_factory
+        self._max_attempts = max_attempts
+        self._by_topic = {settings.topic(s.topic.name): s for s in subscriptions}
+        self._subscriptions = list(subscriptions)
+        self._stopping = asyncio.Event()
+        self._in_flight = asyncio.Lock()
+        self.assigned: frozenset[TopicPartition] = frozenset()
+        self.stats = ConsumerStats()
+        self._consumer: AIOKafkaConsumer | None = None
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self._by_topic)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        consumer = make_consumer(self._settings, group_id=self.name, topics=[])
+        consumer.subscribe(self.topics, listener=_WaitForInFlight(self))
+        self._consumer = consumer
+        await consumer.start()
+        backoff = 0.1
+        try:
+            while not self._stopping.is_set():
+                batch = await consumer.getmany(timeout_ms=200, max_records=self._settings.kafka_max_batch)
+                if not batch:
+                    continue
+                self._note_lag(consumer, batch)
+                async with self._in_flight:
+                    try:
+                        await self._process(batch)
+                        backoff = 0.1
+                    except Exception as exc:
+                        if not is_transient(exc):
+                            raise
+                        log.warning("%s: %s: %s; batch retried in %.1fs", self.name, type(exc).__name__, exc, backoff)
+                        for tp, records in batch.items():
+                            consumer.seek(tp, records[0].offset)
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 5.0)
+                        continue
+                    await self._commit(consumer, batch)
+        finally:
+            self.assigned = frozenset()
+            await consumer.stop()  # leaves the group at once, so the partitions move without a timeout
+
+    def _note_lag(self, consumer: AIOKafkaConsumer, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        # Lag from the high-water mark the fetch returned: exact on Tansu, where end_offsets() under-reports.
+        for tp, records in batch.items():
+            highwater = consumer.highwater(tp)
+            if highwater is not None:
+                self.stats.lag[tp] = max(highwater - (records[-1].offset + 1), 0)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        offsets = {tp: records[-1].offset + 1 for tp, records in batch.items() if tp in self.assigned}
+        try:
+            await consumer.commit(offsets)
+        except CommitFailedError:
+            # The group rebalanced under us: the new owner re-reads these messages and finds them processed.
+            log.info("%s: offsets not committed, the partitions moved; the new owner skips what is done", self.name)
+
+    async def _process(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        parsed = [self._parse(record) for records in batch.values() for record in records]
+        self.stats.batches += 1
+        try:
+            await self._apply(parsed)
+            return
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            log.warning("%s: a batch of %d failed (%s: %s); retrying one by one", self.name, len(parsed),
+                        type(exc).__name__, exc)
+        for item in parsed:
+            await self._apply_alone(item)
+
+    async def _apply_alone(self, item: _Parsed) -> None:
+        reason = ""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await self._apply([item])
+                return
+            except PoisonEvent as exc:
+                reason = f"rejected by handler: {exc}"
+                break
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                log.warning("%s: %s at %s[%d]@%d failed (attempt %d/%d): %s: %s", self.name, item.processed_key,
+                            item.record.topic, item.record.partition, item.record.offset, attempt,
+                            self._max_attempts, type(exc).__name__, exc)
+                reason = f"handler failed {self._max_attempts} times: {type(exc).__name__}: {exc}"
+        item.event, item.dead_reason = None, reason
+        await self._apply([item])
+
+    async def _apply(self, parsed: list[_Parsed]) -> None:
+        unique = {item.processed_key: item for item in reversed(parsed)}  # the first occurrence wins
+        async with self._uow_factory() as uow:
+            new_keys = await self._claim(uow, list(unique))
+            fresh = [i for i in parsed if i.processed_key in new_keys and unique[i.processed_key] is i]
+            for item in fresh:
+                if item.dead_reason is not None:
+                    self._dead_letter(uow, item)
+            for subscription in self._subscriptions:
+                events = [i.event for i in fresh if i.event is not None and i.topic is subscription.topic]
+                if events:
+                    await subscription.handle(events, uow)
+            await uow.commit()
+        self.stats.duplicates += len(parsed) - len(fresh)
+        self.stats.applied += sum(1 for i in fresh if i.event is not None)
+        self.stats.dead_lettered += sum(1 for i in fresh if i.dead_reason is not None)
+
+    async def _claim(self, uow: U, keys: list[str]) -> set[str]:
+        statement = insert(processed_events).on_conflict_do_nothing().returning(literal_column("event_id"))
+        result = await uow.session.execute(statement, [{"consumer": self.name, "event_id": key} for key in keys])
+        return set(result.scalars())
+
+    def _parse(self, record: ConsumerRecord) -> _Parsed:
+        subscription = self._by_topic[record.topic]
+        topic = subscription.topic
+        try:
+            envelope = Envelope.from_bytes(record.value)
+        except ValidationError as exc:
+            digest = hashlib.sha256(record.value or b"").hexdigest()
+            return _Parsed(record, topic, f"sha256:{digest}", dead_reason=f"not an envelope: {_short(exc)}")
+        key = str(envelope.event_id)
+        if envelope.event_type != topic.event_type:
+            return _Parsed(record, topic, key, dead_reason=f"event_type {envelope.event_type!r} on {topic.name}")
+        if envelope.schema_version > topic.schema_version:
+            reason = f"schema_version {envelope.schema_version} is newer than {topic.schema_version}, known here"
+            return _Parsed(record, topic, key, dead_reason=reason)
+        try:
+            payload = topic.payload.model_validate(envelope.payload)
+        except ValidationError as exc:
+            return _Parsed(record, topic, key, dead_reason=f"invalid payload: {_short(exc)}")
+        return _Parsed(record, topic, key, event=Event(envelope, payload))
+
+    def _dead_letter(self, uow: U, item: _Parsed) -> None:
+        record = item.record
+        raw = record.value or b""
+        try:
+            original: Any = raw.decode()
+        except UnicodeDecodeError:
+            original = {"base64": base64.b64encode(raw).decode()}
+        letter = {
+            "reason": item.dead_reason,
+            "consumer": self.name,
+            "source": {"topic": record.topic, "partition": record.partition, "offset": record.offset},
+            "dead_at": datetime.now(UTC).isoformat(),
+            "original": original,
+        }
+        log.error("%s: %s[%d]@%d to the DLQ: %s", self.name, record.topic, record.partition, record.offset,
+                  item.dead_reason)
+        uow.outbox.add_raw(
+            item.topic.dlq,
+            key=record.key.decode(errors="replace") if record.key else None,
+            value=json.dumps(letter, ensure_ascii=False).encode(),
+        )
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()[:5])
+
+
+class _WaitForInFlight(ConsumerRebalanceListener):
+    """Before partitions move, let the batch in flight finish and commit its offsets."""
+
+    def __init__(self, owner: IdempotentConsumer[Any]) -> None:
+        self._owner = owner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        async with self._owner._in_flight:
+            self._owner.assigned = frozenset(self._owner.assigned - set(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._owner.assigned = frozenset(assigned)
+        by_topic: dict[str, int] = {}
+        for tp in assigned:
+            by_topic[tp.topic] = by_topic.get(tp.topic, 0) + 1
+        log.info("%s: assigned %s", self._owner.name, ", ".join(f"{t} ×{n}" for t, n in sorted(by_topic.items())))

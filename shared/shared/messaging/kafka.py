@@ -1,0 +1,67 @@
+"""Kafka clients with the settings this system needs, and the topic administration the launcher uses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+TOPIC_ALREADY_EXISTS = 36
+
+
+def make_producer(settings: ServiceSettings, *, client_id: str | None = None) -> AIOKafkaProducer:
+    # acks=all: an event counts as published only once the broker has it. No enable_idempotence: Tansu has
+    # no idempotent producer; duplicates are absorbed by the consumers' processed-event table instead.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=client_id or f"{settings.SERVICE}-producer",
+        acks="all",
+        linger_ms=2,
+        max_batch_size=512 * 1024,
+        max_request_size=4 * 1024 * 1024,
+        request_timeout_ms=15000,
+    )
+
+
+def make_consumer(settings: ServiceSettings, *, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"{group_id}-consumer",
+        group_id=group_id,
+        enable_auto_commit=False,  # offsets are committed by hand, after the database commit
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        max_poll_records=settings.kafka_max_batch,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+
+
+async def create_topics(bootstrap: str, names: Iterable[str], *, partitions: int, replication: int = 1) -> list[str]:
+    """Create each topic that does not exist yet; returns the names created. Existing topics are left as
+    they are (a partition count is never lowered)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="jishi-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [n for n in dict.fromkeys(names) if n not in existing]
+        if not wanted:
+            return []
+        response = await admin.create_topics([NewTopic(n, partitions, replication) for n in wanted])
+        created = []
+        for topic, code, message in response.topic_errors:
+            if code == 0:
+                created.append(topic)
+            elif code != TOPIC_ALREADY_EXISTS:
+                raise RuntimeError(f"could not create topic {topic}: error {code} {message}")
+        return created
+    finally:
+        await admin.close()

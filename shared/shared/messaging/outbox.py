@@ -1,0 +1,71 @@
+"""The transactional outbox (事务性发件箱): an event is a row written in the same transaction as the state
+change that caused it, so either both happen or neither does. The relay publishes it afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.messaging.envelope import Envelope, Topic
+from shared.messaging.tables import outbox
+
+
+class Outbox:
+    """Collects the events of one unit of work and writes them in one statement at commit."""
+
+    def __init__(self, session: AsyncSession, correlation_id: str | None = None) -> None:
+        self._session = session
+        self._rows: list[dict[str, Any]] = []
+        #: Events caused by the message being handled carry its correlation id onwards.
+        self.correlation_id = correlation_id
+
+    def add(
+        self,
+        topic: Topic[Any],
+        payload: BaseModel,
+        *,
+        key: str,
+        correlation_id: str | None = None,
+        event_id: uuid.UUID | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Envelope:
+        if not isinstance(payload, topic.payload):
+            raise TypeError(f"{topic.name} carries {topic.payload.__name__}, not {type(payload).__name__}")
+        envelope = Envelope.wrap(
+            topic, payload, correlation_id=correlation_id or self.correlation_id, event_id=event_id
+        )
+        self.add_raw(topic.name, key=key, value=envelope.to_bytes(), event_id=envelope.event_id, headers=headers)
+        return envelope
+
+    def add_raw(
+        self,
+        topic_name: str,
+        *,
+        key: str | None,
+        value: bytes,
+        event_id: uuid.UUID | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """A message that is not an envelope of ours: what goes to a dead-letter topic."""
+        self._rows.append(
+            {
+                "event_id": event_id or uuid.uuid4(),
+                "topic": topic_name,
+                "key": key,
+                "value": value,
+                "headers": headers or {},
+            }
+        )
+
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    async def flush(self) -> None:
+        if self._rows:
+            rows, self._rows = self._rows, []
+            await self._session.execute(insert(outbox), rows)

@@ -1,0 +1,94 @@
+"""Money to the fen (分).
+
+Amounts are ``Decimal`` yuan with exactly two decimals, on the wire a string (``"1234.50"``), in PostgreSQL
+``NUMERIC(18,2)``. A ratio applies record by record and is rounded half-up to the fen (JL art.11), then the
+rounded parts are summed; nothing in the system ever holds money as a float.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+# NUMERIC(18,2): 16 digits before the point.
+_MONEY_TEXT = re.compile(r"^-?\d{1,16}\.\d{2}$")
+
+
+def to_fen(amount: Decimal) -> Decimal:
+    """Round half-up to the fen (四舍五入到分), the only rounding money ever gets."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def total(amounts: Iterable[Decimal]) -> Decimal:
+    """Sum amounts that are already at the fen; the empty sum is 0.00, never the int 0."""
+    return sum(amounts, ZERO)
+
+
+def money_text(amount: Decimal) -> str:
+    """The wire form: exactly two decimals, no exponent (``Decimal('1E+2')`` → ``"100.00"``)."""
+    return f"{to_fen(amount):.2f}"
+
+
+def parse_money(value: object) -> Decimal:
+    """Read an amount as the contract writes it: a string with exactly two decimals.
+
+    A JSON number is refused on purpose: ``0.1 + 0.2`` has already lost the fen before we see it.
+    """
+    if isinstance(value, Decimal):
+        if value != to_fen(value):
+            raise ValueError("must have at most two decimals (fen)")
+        return to_fen(value)
+    if not isinstance(value, str):
+        raise ValueError('must be a string with exactly two decimals, e.g. "1234.50"')
+    if not _MONEY_TEXT.match(value):
+        raise ValueError(f'{value!r} is not an amount with exactly two decimals, e.g. "1234.50"')
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already guarantees a number
+        raise ValueError(f"{value!r} is not a number") from exc
+
+
+def _non_negative(value: object) -> Decimal:
+    amount = parse_money(value)
+    if amount < 0:
+        raise ValueError("must not be negative")
+    return amount
+
+
+_as_text = PlainSerializer(money_text, return_type=str, when_used="always")
+_schema = WithJsonSchema({"type": "string", "pattern": r"^-?\d{1,16}\.\d{2}$", "examples": ["1234.50"]})
+_schema_non_negative = WithJsonSchema({"type": "string", "pattern": r"^\d{1,16}\.\d{2}$", "examples": ["1234.50"]})
+
+#: A signed amount in yuan, two decimals, as a string on the wire.
+Money = Annotated[Decimal, BeforeValidator(parse_money), _as_text, _schema]
+#: An amount that can never be negative (what an institution reports for a settlement's parts).
+Amount = Annotated[Decimal, BeforeValidator(_non_negative), _as_text, _schema_non_negative]
+
+
+def ratio_split(whole: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split ``whole`` in proportion to ``weights`` so the parts always sum to the whole.
+
+    Each part is floored to the fen, then the leftover fen go one by one to the largest remainders
+    (as hordak's ``ratio_split`` does), so no fen is created or lost.
+    """
+    if whole != to_fen(whole):
+        raise ValueError("whole must already be at the fen")
+    if whole < 0:
+        return [-part for part in ratio_split(-whole, weights)]
+    weight_sum = sum(weights, Decimal(0))
+    if weight_sum <= 0 or any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative with a positive sum")
+    fen_whole = int(whole / FEN)
+    exact = [Decimal(fen_whole) * w / weight_sum for w in weights]
+    floors = [int(e) for e in exact]
+    leftover = fen_whole - sum(floors)
+    by_remainder = sorted(range(len(weights)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in by_remainder[:leftover]:
+        floors[i] += 1
+    return [Decimal(f) * FEN for f in floors]

@@ -1,0 +1,92 @@
+"""Settings every service shares, read from the environment.
+
+Two layers of variables: ``JISHI_*`` for the whole system (the PostgreSQL server, the Kafka bootstrap, the
+operator token) and ``<SERVICE>_*`` (``CLAIMS_PORT``, ``AUDIT_DATABASE_URL``...) for one service, which win
+over the ``JISHI_*`` value of the same name. Nothing is read at import time: an entry point builds a
+``Settings`` and hands it to ``create_app(settings)``, so a test can start a service on its own database,
+broker and port.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar, Literal, Self
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+PLACEHOLDER = "changethis"
+log = logging.getLogger(__name__)
+
+
+class ServiceSettings(BaseSettings):
+    """Base of each service's ``Settings``; a subclass names the service and its default port."""
+
+    model_config = SettingsConfigDict(env_prefix="JISHI_", extra="ignore", env_ignore_empty=True)
+
+    #: The service's name: its database is ``jishi_<name>``, its consumer group ``<name>``.
+    SERVICE: ClassVar[str] = ""
+
+    mode: Literal["local", "staging", "production"] = "local"
+    host: str = "127.0.0.1"
+    port: int = 0
+    #: The PostgreSQL server; the service connects to ``database_name`` on it.
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
+    database_name: str = ""
+    database_pool_size: int = 10
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    #: Prepended to every topic name: several environments (or test runs) can share one cluster.
+    topic_prefix: str = ""
+    operator_token: SecretStr = SecretStr(PLACEHOLDER)
+    # Tansu waits the whole fetch_max_wait_ms even when data is there, and a group join takes about half the
+    # session timeout (shared/docs/broker.md): low values keep latency and rebalances short.
+    kafka_fetch_max_wait_ms: int = 10
+    kafka_session_timeout_ms: int = 2000
+    kafka_heartbeat_interval_ms: int = 500
+    kafka_max_batch: int = 500
+    outbox_poll_interval_s: float = 0.5
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        service_prefix = cls.SERVICE.upper().replace("-", "_") + "_"
+        service_env = EnvSettingsSource(settings_cls, env_prefix=service_prefix, env_ignore_empty=True)
+        return (init_settings, service_env, env_settings)
+
+    @model_validator(mode="after")
+    def _complete_and_refuse_placeholders(self) -> Self:
+        if not self.database_name:
+            self.database_name = f"jishi_{self.SERVICE.replace('-', '_')}"
+        if self.operator_token.get_secret_value() == PLACEHOLDER:
+            if self.mode != "local":
+                raise ValueError("JISHI_OPERATOR_TOKEN is still the placeholder; set a real secret")
+            log.warning("JISHI_OPERATOR_TOKEN is the placeholder %r: fine on a laptop, never elsewhere", PLACEHOLDER)
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """This service's own database, in the form SQLAlchemy's asyncpg dialect wants."""
+        return database_url(self.database_url, self.database_name, driver="postgresql+asyncpg")
+
+    @property
+    def asyncpg_dsn(self) -> str:
+        """The same database as a plain libpq DSN, for asyncpg connections of our own (LISTEN, locks)."""
+        return database_url(self.database_url, self.database_name, driver="postgresql")
+
+    def topic(self, name: str) -> str:
+        """The full name of a topic in this environment."""
+        return f"{self.topic_prefix}{name}"
+
+
+def database_url(server_url: str, database: str, *, driver: str) -> str:
+    """``server_url`` with its database replaced by ``database`` and its scheme by ``driver``."""
+    parts = urlsplit(server_url)
+    return urlunsplit((driver, parts.netloc, f"/{database}", parts.query, parts.fragment))
