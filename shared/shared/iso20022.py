@@ -155,9 +155,10 @@ def payment_status_report(r: StatusReport) -> str:
     transaction = _el(payment, "TxInfAndSts")
     _el(transaction, "OrgnlEndToEndId", r.voucher_no)
     _el(transaction, "TxSts", r.status)
-    if r.reason_code:
+    if r.reason_code or r.reason:
         reason = _el(transaction, "StsRsnInf")
-        _el(_el(reason, "Rsn"), "Cd", r.reason_code)
+        if r.reason_code:
+            _el(_el(reason, "Rsn"), "Cd", r.reason_code)
         if r.reason:
             _el(reason, "AddtlInf", r.reason[:105])
     return _serialize(root)

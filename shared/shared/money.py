@@ -16,8 +16,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
-# NUMERIC(18,2): 16 digits before the point.
-_MONEY_TEXT = re.compile(r"^-?\d{1,16}\.\d{2}$")
+# NUMERIC(18,2): 16 digits before the point. ASCII digits only, and no trailing newline (`$` would allow one).
+_MONEY_TEXT = re.compile(r"-?[0-9]{1,16}\.[0-9]{2}")
 
 
 def to_fen(amount: Decimal) -> Decimal:
@@ -31,8 +31,10 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
 
 
 def money_text(amount: Decimal) -> str:
-    """The wire form: exactly two decimals, no exponent (``Decimal('1E+2')`` → ``"100.00"``)."""
-    return f"{to_fen(amount):.2f}"
+    """The wire form: exactly two decimals, no exponent (``Decimal('1E+2')`` → ``"100.00"``), and never a
+    negative zero (``Decimal('0.00') * -1`` is ``-0.00``)."""
+    fen = to_fen(amount)
+    return f"{fen if fen else ZERO:.2f}"
 
 
 def parse_money(value: object) -> Decimal:
@@ -46,7 +48,7 @@ def parse_money(value: object) -> Decimal:
         return to_fen(value)
     if not isinstance(value, str):
         raise ValueError('must be a string with exactly two decimals, e.g. "1234.50"')
-    if not _MONEY_TEXT.match(value):
+    if not _MONEY_TEXT.fullmatch(value):
         raise ValueError(f'{value!r} is not an amount with exactly two decimals, e.g. "1234.50"')
     try:
         return Decimal(value)
@@ -56,7 +58,7 @@ def parse_money(value: object) -> Decimal:
 
 def _non_negative(value: object) -> Decimal:
     amount = parse_money(value)
-    if amount < 0:
+    if amount < 0 or amount.is_signed():
         raise ValueError("must not be negative")
     return amount
 

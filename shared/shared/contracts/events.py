@@ -26,7 +26,8 @@ class BankAccount(_Payload):
 
     bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,20}$")]
     acct_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z\-]{4,40}$")]
-    acct_name: Name
+    #: 140 characters: what an ISO 20022 name (Max140Text) carries to the bank, never cut short.
+    acct_name: Annotated[str, StringConstraints(min_length=1, max_length=140)]
 
 
 # claims ---------------------------------------------------------------------------------------------------

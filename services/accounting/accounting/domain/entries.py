@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from accounting.domain.chart import ADVANCE, CASH_EXPENDITURE, chart
-from shared.money import total
+from shared.money import to_fen, total
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ def check(entry: Entry) -> Entry:
     """Refuse an entry whose debits and credits differ, a non-positive leg, an unknown account or a leg
     missing its auxiliary dimensions. The database refuses the same again at commit."""
     accounts = chart()
+    for leg in entry.legs:
+        if leg.side not in ("D", "C"):
+            raise Unbalanced(f"a leg on side {leg.side!r}: a leg is a debit (D) or a credit (C)")
+        if leg.amount != to_fen(leg.amount):
+            raise Unbalanced(f"a leg of {leg.amount} on {leg.account}: amounts are at the fen")
     debit = total(leg.amount for leg in entry.legs if leg.side == "D")
     credit = total(leg.amount for leg in entry.legs if leg.side == "C")
     if debit != credit:
