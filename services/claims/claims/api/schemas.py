@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
 from shared.contracts.codes import Admdvs, Code, InstitutionType
 from shared.contracts.events import BankAccount
@@ -42,10 +42,16 @@ class FieldErrorOut(BaseModel):
 
 
 class RecordResultOut(BaseModel):
+    #: Always present: null only when the record carried no readable setl_id.
     setl_id: str | None
     status: Literal["accepted", "replayed", "rejected", "conflict"]
     accepted_at: datetime | None = None
     errors: list[FieldErrorOut] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_what_does_not_apply(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k == "setl_id"}
 
 
 class IntakeOut(BaseModel):

@@ -25,7 +25,7 @@ _BODY = {
 }
 
 
-@router.post("", response_model=IntakeOut, response_model_exclude_none=True, openapi_extra=_BODY,
+@router.post("", response_model=IntakeOut, openapi_extra=_BODY,
              responses={409: {"description": "A single record whose setl_id was accepted with other content"},
                         413: {"description": "More than 1,000 records, or a body over the size limit"},
                         422: {"description": "A single record that is not valid; nothing was stored"}})

@@ -37,7 +37,7 @@ class DueRule(_Part):
 class Prepayment(_Part):
     """Path C (按月预拨): a ratio of last month's amount, prepaid at the start of the month."""
 
-    ratios: dict[Insutype, Ratio]
+    ratios: Annotated[dict[Insutype, Ratio], Field(min_length=1)]
     #: SX §3 takes last month's payable amount (应结算额); ZJ §3.2 last month's incurred fund payments
     #: (实际发生基金数).
     basis: Literal["payable", "incurred"]

@@ -1,0 +1,181 @@
+"""End-to-end bench: post N settlements at an offered rate through the claims API, run each business day's
+disbursement as its records come in, and print sustained intake throughput and the p50/p99 latency from
+accepted → disbursement line and accepted → bank receipt (the care-to-cash the reform is about).
+
+    .venv/bin/python bench/e2e.py --records 20000 --rate 2000
+
+It starts its own embedded PostgreSQL, Tansu and services on free ports (or uses JISHI_DATABASE_URL /
+JISHI_KAFKA_BOOTSTRAP when set), so it never disturbs a running ``make run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import shutil
+import statistics
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from launcher.demo_data import SettlementFactory, demo_institutions
+from launcher.environment import ensure_topics, start_infrastructure
+from launcher.procs import free_port
+from launcher.stack import SERVICES, Stack
+from shared.calendar import default_calendar
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "220100"
+
+
+def working_days(start: date, count: int) -> list[date]:
+    calendar, days, day = default_calendar(), [], start
+    while len(days) < count:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int) -> dict[str, Any]:
+    op = {"authorization": f"Bearer {stack.operator_token}"}
+    limits = httpx.Limits(max_connections=64)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+        await client.put(f"{stack.url('disbursement')}/v1/regions/{REGION}/policy", headers=op,
+                         json={"pack": "jilin", "effective_from": "2024-01-01"})
+        institutions = demo_institutions(REGION, prefix=f"B{random.randint(100, 999)}")
+        tokens = {}
+        for institution in institutions:
+            response = await client.post(f"{stack.url('claims')}/v1/institutions", headers=op,
+                                         json=institution.registration())
+            tokens[institution.fixmedins_code] = response.json()["token"]
+
+        seconds = max(1, round(records / rate))
+        days = working_days(date(2025, 3, 3), seconds)
+        per_tick = records // seconds
+        accepted: list[tuple[str, str]] = []
+        rejected = 0
+        started = time.monotonic()
+        runs: list[asyncio.Task[Any]] = []
+        in_flight: list[asyncio.Task[Any]] = []
+
+        async def post(code: str, body: list[dict[str, Any]]) -> None:
+            nonlocal rejected
+            response = await client.post(f"{stack.url('claims')}/v1/settlements",
+                                         headers={"authorization": f"Bearer {tokens[code]}"}, json={"records": body})
+            for result in response.json()["results"]:
+                if result["status"] == "accepted":
+                    accepted.append((code, result["setl_id"]))
+                else:
+                    rejected += 1
+
+        async def run_day(day: date, posts: list[asyncio.Task[Any]]) -> None:
+            await asyncio.gather(*posts)
+            await asyncio.sleep(1.0)  # let audit and disbursement hear of the day's last records
+            await client.post(f"{stack.url('disbursement')}/v1/runs/daily-disbursement", headers=op,
+                              json={"admdvs": REGION, "business_date": day.isoformat()})
+
+        for tick, day in enumerate(days):
+            factory = SettlementFactory(day, seed=tick, violation_share=0.0)
+            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for institution, record in factory.day_of(institutions, per_tick):
+                grouped[institution.fixmedins_code].append(record)
+            posts = [asyncio.create_task(post(code, rows[i:i + batch]))
+                     for code, rows in grouped.items() for i in range(0, len(rows), batch)]
+            in_flight += posts
+            runs.append(asyncio.create_task(run_day(day, posts)))
+            await asyncio.sleep(max(0.0, started + tick + 1 - time.monotonic()))  # the offered rate
+        await asyncio.gather(*in_flight)
+        intake_seconds = time.monotonic() - started
+        await asyncio.gather(*runs)
+
+        chosen = random.Random(1).sample(accepted, min(sample, len(accepted)))
+        to_line, to_receipt = await latencies(client, stack, tokens, chosen)
+    return {"offered_rate": rate, "records": len(accepted), "rejected": rejected, "intake_seconds": intake_seconds,
+            "throughput": len(accepted) / intake_seconds, "to_line": to_line, "to_receipt": to_receipt,
+            "sampled": len(chosen)}
+
+
+async def latencies(client: httpx.AsyncClient, stack: Stack, tokens: dict[str, str],
+                    chosen: list[tuple[str, str]], timeout: float = 300) -> tuple[list[float], list[float]]:
+    to_line: list[float] = []
+    to_receipt: list[float] = []
+    deadline = time.monotonic() + timeout
+    pending = list(chosen)
+    while pending and time.monotonic() < deadline:
+        waiting = []
+        for code, setl_id in pending:
+            view = (await client.get(f"{stack.url('claims')}/v1/settlements/{setl_id}",
+                                     headers={"authorization": f"Bearer {tokens[code]}"})).json()
+            receipts = [p["receipt_at"] for p in view.get("payments", []) if p.get("receipt_at")]
+            if "disbursement" not in view or not receipts:
+                waiting.append((code, setl_id))
+                continue
+            accepted = datetime.fromisoformat(view["accepted_at"])
+            line = datetime.fromisoformat(view["disbursement"]["lines"][0]["computed_at"])
+            to_line.append((line - accepted).total_seconds() * 1000)
+            to_receipt.append((datetime.fromisoformat(receipts[0]) - accepted).total_seconds() * 1000)
+        pending = waiting
+        if pending:
+            await asyncio.sleep(0.5)
+    return to_line, to_receipt
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--rate", type=float, default=2000, help="offered records per second")
+    parser.add_argument("--batch", type=int, default=100, help="records per POST")
+    parser.add_argument("--sample", type=int, default=300, help="records whose latency is read back")
+    args = parser.parse_args()
+
+    run_dir = ROOT / ".run" / f"bench-{os.getpid()}"
+    infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
+    name = f"bench{random.randint(0, 99999):05d}"
+    stack = Stack(database_url=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, operator_token="op_bench",
+                  ports={s.name: free_port() for s in SERVICES}, log_dir=run_dir / "logs", topic_prefix=f"{name}.",
+                  echo=False, extra_env={f"{s.env_prefix}_DATABASE_NAME": f"{name}_{s.name.replace('-', '_')}"
+                                         for s in SERVICES} | {"JISHI_LOG_LEVEL": "WARNING"})
+    try:
+        ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
+        stack.migrate()
+        stack.start()
+        result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample))
+    finally:
+        stack.stop()
+        infra.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    print(f"machine: {machine()}")
+    print(f"offered {result['offered_rate']:.0f} records/s in batches of {args.batch}; accepted {result['records']} "
+          f"(rejected {result['rejected']}) in {result['intake_seconds']:.1f} s")
+    print(f"sustained intake: {result['throughput']:.0f} records/s")
+    for label, values in (("accepted → disbursement line", result["to_line"]),
+                          ("accepted → bank receipt", result["to_receipt"])):
+        if values:
+            print(f"{label}: p50 {statistics.median(values):.0f} ms, p99 {percentile(values, 99):.0f} ms "
+                  f"(n={len(values)})")
+        else:
+            print(f"{label}: no sample completed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""A small client of the system's public APIs, as an institution's software and an operator would call them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+
+from launcher.demo_data import DemoInstitution
+from launcher.stack import Stack
+from launcher.testing import operator_headers
+
+
+class Api:
+    def __init__(self, stack: Stack, client: httpx.AsyncClient) -> None:
+        self.stack, self.client = stack, client
+
+    def url(self, service: str, path: str) -> str:
+        return self.stack.url(service) + path
+
+    async def register(self, institution: DemoInstitution) -> str:
+        response = await self.client.post(self.url("claims", "/v1/institutions"), headers=operator_headers(),
+                                          json=institution.registration())
+        assert response.status_code == 201, response.text
+        return str(response.json()["token"])
+
+    async def policy(self, admdvs: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.client.put(self.url("disbursement", f"/v1/regions/{admdvs}/policy"),
+                                         headers=operator_headers(), json=body)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def post(self, token: str, body: Any) -> httpx.Response:
+        return await self.client.post(self.url("claims", "/v1/settlements"),
+                                      headers={"authorization": f"Bearer {token}"}, json=body)
+
+    async def view(self, token: str, setl_id: str) -> httpx.Response:
+        return await self.client.get(self.url("claims", f"/v1/settlements/{setl_id}"),
+                                     headers={"authorization": f"Bearer {token}"})
+
+    async def operator_get(self, service: str, path: str, **params: Any) -> dict[str, Any]:
+        response = await self.client.get(self.url(service, path), headers=operator_headers(), params=params)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def daily_run(self, admdvs: str, business_date: str) -> dict[str, Any]:
+        response = await self.client.post(self.url("disbursement", "/v1/runs/daily-disbursement"),
+                                          headers=operator_headers(),
+                                          json={"admdvs": admdvs, "business_date": business_date})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def wait_intake(self, admdvs: str, *, audited: int, timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            counts = await self.operator_get("disbursement", "/v1/intake", admdvs=admdvs)
+            if counts["recorded"] >= audited and counts["audited"] >= audited:
+                return counts
+            assert time.monotonic() < deadline, f"disbursement caught up only to {counts}, expecting {audited}"
+            await asyncio.sleep(0.2)
+
+    async def wait_settled(self, run: dict[str, Any], timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while any(line["status"] == "ordered" for line in run["lines"]):
+            assert time.monotonic() < deadline, f"payments still unsettled: {run['lines']}"
+            await asyncio.sleep(0.2)
+            run = await self.operator_get("disbursement", f"/v1/runs/{run['run_id']}")
+        return run
