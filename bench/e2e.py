@@ -156,7 +156,6 @@ def main() -> None:
                                          for s in SERVICES} | {"JISHI_LOG_LEVEL": "WARNING"})
     try:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
-        stack.migrate()
         stack.start()
         result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample))
     finally:

@@ -47,9 +47,7 @@ def serve(run_dir: Path, console: Console, *, demo: bool, records: int) -> int:
                       ports=configured_ports(), log_dir=run_dir / "logs",
                       topic_prefix=os.environ.get("JISHI_TOPIC_PREFIX", ""),
                       echo=os.environ.get("JISHI_SHOW_LOGS", "1") != "0")
-        with console.status("Migrating every service's database…"):
-            stack.migrate()
-        with console.status("Starting the services…"):
+        with console.status("Migrating and starting the services…"):
             stack.start()
         console.print("[bold green]All services ready.[/]")
         if demo:

@@ -7,7 +7,10 @@ service's ``migrations/env.py`` is two lines that call ``run_env(metadata)``.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from importlib.resources import files
+
+import asyncpg
 
 from alembic import command, context
 from alembic.config import Config
@@ -30,9 +33,23 @@ def alembic_config(package: str, url: str | None = None) -> Config:
 
 
 def upgrade(package: str, settings: ServiceSettings, revision: str = "head") -> None:
-    """Create the database if missing, then migrate it (blocking; call it in a thread from async code)."""
+    """Create the database if missing, then migrate it (blocking; call it in a thread from async code).
+
+    Several replicas starting at once (or a Job and a replica) migrate one after the other: the upgrade
+    holds a session-level advisory lock, and whoever comes second finds the database at head already.
+    """
     asyncio.run(ensure_database(settings.database_url, settings.database_name))
-    command.upgrade(alembic_config(package, settings.sqlalchemy_url), revision)
+    asyncio.run(_locked(lambda: command.upgrade(alembic_config(package, settings.sqlalchemy_url), revision),
+                        settings.asyncpg_dsn))
+
+
+async def _locked(work: Callable[[], None], dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_advisory_lock(hashtext('alembic-upgrade'))")
+        await asyncio.to_thread(work)
+    finally:
+        await conn.close()  # releases the lock
 
 
 def head_revision(package: str) -> str | None:

@@ -42,6 +42,8 @@ class ServiceSettings(BaseSettings):
     # Tansu waits the whole fetch_max_wait_ms even when data is there, and a group join takes about half the
     # session timeout (shared/docs/broker.md): low values keep latency and rebalances short.
     kafka_fetch_max_wait_ms: int = 10
+    #: The wait once a consumer has been idle for a second (see AdaptiveFetchWait).
+    kafka_fetch_idle_wait_ms: int = 250
     kafka_session_timeout_ms: int = 2000
     kafka_heartbeat_interval_ms: int = 500
     kafka_max_batch: int = 500

@@ -29,7 +29,6 @@ def fresh_stack(infra: Infra, prefix: str) -> Iterator[Stack]:
     ensure_topics(infra.kafka_bootstrap, prefix=f"{prefix}.", partitions=8)
     stack = make_stack(infra, prefix)
     try:
-        stack.migrate()
         stack.start()
         yield stack
     finally:
@@ -42,7 +41,6 @@ def stack(infra: Infra) -> Iterator[Stack]:
     ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
     stack = make_stack(infra, name)
     try:
-        stack.migrate()
         stack.start()
         yield stack
     finally:

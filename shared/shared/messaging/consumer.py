@@ -37,7 +37,7 @@ from sqlalchemy import literal_column
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.messaging.envelope import Envelope, Event, Topic
-from shared.messaging.kafka import make_consumer
+from shared.messaging.kafka import AdaptiveFetchWait, make_consumer
 from shared.messaging.tables import processed_events
 from shared.messaging.uow import UnitOfWork
 from shared.settings import ServiceSettings
@@ -145,10 +145,13 @@ class IdempotentConsumer(Generic[U]):
         consumer.subscribe(self.topics, listener=_WaitForInFlight(self))
         self._consumer = consumer
         await consumer.start()
+        fetch_wait = AdaptiveFetchWait(consumer, busy_ms=self._settings.kafka_fetch_max_wait_ms,
+                                       idle_ms=self._settings.kafka_fetch_idle_wait_ms)
         backoff = 0.1
         try:
             while not self._stopping.is_set():
                 batch = await consumer.getmany(timeout_ms=200, max_records=self._settings.kafka_max_batch)
+                fetch_wait.saw(sum(len(records) for records in batch.values()))
                 if not batch:
                     continue
                 self._note_lag(consumer, batch)

@@ -128,6 +128,6 @@ async def deliver_late_receipts(uow_factory: Callable[[], BankUnitOfWork], stopp
         except Exception as exc:  # the clock keeps ticking through an outage
             log.warning("late receipts: %s: %s", type(exc).__name__, exc)
         try:
-            await asyncio.wait_for(stopping.wait(), timeout=0.1 if not due else 0)
+            await asyncio.wait_for(stopping.wait(), timeout=0.25 if not due else 0)
         except TimeoutError:
             pass
