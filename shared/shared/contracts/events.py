@@ -57,6 +57,34 @@ class SettlementRecorded(_Payload):
     record: SettlementRecord
 
 
+class SettlementReversed(_Payload):
+    """A settlement was cancelled (结算撤销, N art.10). History is kept; what was paid for it is netted."""
+
+    fixmedins_code: Code
+    admdvs: Admdvs
+    setl_id: Code
+    insutype: Insutype
+    med_type: MedType
+    business_date: date
+    fund_pay_sumamt: Amount
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    reversed_at: AwareDatetime
+
+
+class DeclarationSubmitted(_Payload):
+    """An institution's monthly declaration (申报, N art.12, JL art.14): its totals per fund for a period."""
+
+    declaration_id: uuid.UUID
+    fixmedins_code: Code
+    admdvs: Admdvs
+    period: Period
+    #: Per fund: records, medfee_sumamt and fund_pay_sumamt as the institution declares them.
+    totals: dict[str, dict[str, str]]
+    declared_at: AwareDatetime
+    deadline: date
+    late: bool
+
+
 # audit ----------------------------------------------------------------------------------------------------
 
 AuditStatus = Literal["pass", "suspicious", "violation"]
@@ -72,7 +100,9 @@ class Finding(_Payload):
 
 
 class SettlementAudited(_Payload):
-    """The automatic audit's outcome for one settlement (N art.13)."""
+    """A settlement's audit outcome (N art.13): first the automatic one (``stage`` "automatic"); for a record
+    sent to people, later the reviewed one ("reviewed": pass when dismissed, violation with the confirmed
+    amount when confirmed). The latest ``audited_at`` stands."""
 
     fixmedins_code: Code
     admdvs: Admdvs
@@ -81,7 +111,27 @@ class SettlementAudited(_Payload):
     status: AuditStatus
     vola_amt: Amount
     findings: list[Finding] = []
+    stage: Literal["automatic", "reviewed"] = "automatic"
+    #: Chosen by the random sample for manual review (抽审) although the rules passed it.
+    sampled: bool = False
     audited_at: AwareDatetime
+
+
+class DeductionConfirmed(_Payload):
+    """A confirmed violation to deduct in the monthly settlement (月度抵扣, N art.13, JL art.13)."""
+
+    deduction_id: uuid.UUID
+    fixmedins_code: Code
+    admdvs: Admdvs
+    setl_id: Code
+    insutype: Insutype
+    #: The month of the settlement it belongs to.
+    period: Period
+    amount: Amount
+    rule_ids: list[str]
+    #: "automatic" for a clear-cut rule, "review" for a reviewer's decision.
+    source: Literal["automatic", "review"]
+    confirmed_at: AwareDatetime
 
 
 # disbursement ---------------------------------------------------------------------------------------------
@@ -105,6 +155,41 @@ class LineComputed(_Payload):
     amount: Money
     policy_version: int
     computed_at: AwareDatetime
+
+
+class MonthlySettled(_Payload):
+    """A monthly settlement line (月结算, N art.16, SX §3, ZJ §3.3) for one institution, fund and month:
+    payable − deductions − deposit − already paid + carried in = net; what is ordered now never goes below
+    zero, the rest is carried forward."""
+
+    run_id: uuid.UUID
+    admdvs: Admdvs
+    fixmedins_code: Code
+    insutype: Insutype
+    period: Period
+    payable: Money
+    deductions: Money
+    deposit_reserved: Money
+    already_paid: Money
+    carried_in: Money
+    net: Money
+    payment: Amount
+    carried_forward: Money
+    #: The month's payable by benefit category (待遇支出 by category: outpatient, chronic, inpatient, ...).
+    by_category: dict[str, Money]
+    payment_id: uuid.UUID | None = None
+    settled_at: AwareDatetime
+
+
+class EnrollmentChanged(_Payload):
+    """An institution joined, was suspended from, resumed or left instant settlement (N art.4, art.21)."""
+
+    fixmedins_code: Code
+    admdvs: Admdvs
+    state: Literal["enrolled", "suspended", "terminated"]
+    action: Literal["enroll", "suspend", "resume", "terminate"]
+    reason: str
+    effective_at: AwareDatetime
 
 
 class PaymentOrdered(_Payload):

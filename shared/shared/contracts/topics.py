@@ -9,10 +9,15 @@ from shared.messaging.envelope import Topic
 
 INSTITUTION_REGISTERED = Topic("claims.institution-registered", e.InstitutionRegistered)
 SETTLEMENT_RECORDED = Topic("claims.settlement-recorded", e.SettlementRecorded)
+SETTLEMENT_REVERSED = Topic("claims.settlement-reversed", e.SettlementReversed)
+DECLARATION_SUBMITTED = Topic("claims.declaration-submitted", e.DeclarationSubmitted)
 SETTLEMENT_AUDITED = Topic("audit.settlement-audited", e.SettlementAudited)
+DEDUCTION_CONFIRMED = Topic("audit.deduction-confirmed", e.DeductionConfirmed)
 LINE_COMPUTED = Topic("disbursement.line-computed", e.LineComputed)
 PAYMENT_ORDERED = Topic("disbursement.payment-ordered", e.PaymentOrdered)
 LINES_ORDERED = Topic("disbursement.lines-ordered", e.LinesOrdered)
+MONTHLY_SETTLED = Topic("disbursement.monthly-settled", e.MonthlySettled)
+ENROLLMENT_CHANGED = Topic("disbursement.enrollment-changed", e.EnrollmentChanged)
 VOUCHER_ISSUED = Topic("bankgateway.voucher-issued", e.VoucherIssued)
 RECEIPT_RETURNED = Topic("bank.receipt-returned", e.ReceiptReturned)
 PAYMENT_CONFIRMED = Topic("bankgateway.payment-confirmed", e.PaymentConfirmed)
@@ -21,10 +26,15 @@ PAYMENT_REJECTED = Topic("bankgateway.payment-rejected", e.PaymentRejected)
 ALL: list[Topic[Any]] = [
     INSTITUTION_REGISTERED,
     SETTLEMENT_RECORDED,
+    SETTLEMENT_REVERSED,
+    DECLARATION_SUBMITTED,
     SETTLEMENT_AUDITED,
+    DEDUCTION_CONFIRMED,
     LINE_COMPUTED,
     PAYMENT_ORDERED,
     LINES_ORDERED,
+    MONTHLY_SETTLED,
+    ENROLLMENT_CHANGED,
     VOUCHER_ISSUED,
     RECEIPT_RETURNED,
     PAYMENT_CONFIRMED,
