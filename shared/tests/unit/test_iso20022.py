@@ -24,6 +24,7 @@ from shared.iso20022 import (
     read_credit_notification,
     read_credit_transfer,
     read_payment_status_report,
+    schema_errors,
 )
 
 BEIJING = timezone(timedelta(hours=8))
@@ -195,3 +196,67 @@ def test_a_credit_notification_in_another_currency_is_refused() -> None:
     xml = credit_notification(a_notification()).replace('Ccy="CNY"', 'Ccy="HKD"')
     with pytest.raises(ValueError, match="CNY"):
         read_credit_notification(xml)
+
+
+# the official schemas (pain001: pain.001.001.09, pain.002.001.12; camt053: camt.054.001.08) -------------
+
+
+@pytest.mark.parametrize("transfer", [
+    a_transfer(),
+    a_transfer(amount=Decimal("0.01")),
+    a_transfer(amount=Decimal("9999999999999999.99")),
+    a_transfer(created_at=datetime(2025, 10, 9, 1, 30, tzinfo=UTC)),
+    a_transfer(creditor=Party("医" * 150, "6" * 34, "102241000099"), purpose="x" * 200),
+    a_transfer(creditor=Party("A&B <医院>", "6222000000000001", "102241000099")),
+], ids=["ordinary", "one-fen", "largest", "utc", "longest", "markup"])
+def test_every_voucher_document_is_valid_pain_001_001_09(transfer: CreditTransfer) -> None:  # N art.15
+    assert schema_errors(credit_transfer_initiation(transfer)) == []
+
+
+@pytest.mark.parametrize("report", [a_status(), a_status(status="ACSC", reason_code=None, reason=None),
+                                    a_status(status="ACCP", reason_code="NARR", reason=None),
+                                    a_status(reason="因" * 120)],
+                         ids=["rejected", "settled", "accepted", "long-reason"])
+def test_every_status_report_is_valid_pain_002_001_12(report: StatusReport) -> None:  # JL art.18
+    assert schema_errors(payment_status_report(report)) == []
+
+
+@pytest.mark.parametrize("amount", [Decimal("0.01"), Decimal("88"), Decimal("9999999999999999.99")])
+def test_every_credit_notification_is_valid_camt_054_001_08(amount: Decimal) -> None:  # JL art.18 (回单)
+    assert schema_errors(credit_notification(a_notification(amount=amount))) == []
+
+
+def test_a_document_missing_a_required_element_breaks_the_schema() -> None:
+    xml = credit_transfer_initiation(a_transfer()).replace(
+        "<CdtrAcct><Id><Othr><Id>6222000000000001</Id></Othr></Id></CdtrAcct>", "").replace(
+        "<Dbtr><Nm>长春市医疗保障事务中心职工医保基金支出户</Nm></Dbtr>", "")
+    errors = schema_errors(xml)
+    assert errors and any("Dbtr" in e for e in errors)
+
+
+@pytest.mark.parametrize("amount", ["1234.505001", "-1234.50", "12,34"])
+def test_an_amount_the_schema_cannot_carry_breaks_it(amount: str) -> None:
+    # the schema itself allows five decimals: the fen (two) is the readers' rule, tested above
+    xml = credit_transfer_initiation(a_transfer()).replace(">1234.50</InstdAmt>", f">{amount}</InstdAmt>")
+    assert any("InstdAmt" in e for e in schema_errors(xml))
+
+
+def test_a_status_report_without_its_status_breaks_the_schema() -> None:
+    xml = payment_status_report(a_status()).replace("<TxSts>RJCT</TxSts>", "<TxSts>REJECTED</TxSts>")
+    assert any("TxSts" in e for e in schema_errors(xml))
+
+
+def test_text_that_is_not_xml_or_not_a_bank_message_is_reported_not_raised() -> None:
+    assert schema_errors("not xml")[0].startswith("not well-formed XML")
+    assert schema_errors('<Document xmlns="urn:example"/>') == ["not a message of the bank link: {urn:example}Document"]
+
+
+def test_an_external_entity_is_never_resolved() -> None:
+    xml = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           f'<Document xmlns="{PAIN_001}">&x;</Document>')
+    assert schema_errors(xml) == ["a DOCTYPE has no place in an ISO 20022 message"]
+
+
+def test_an_account_number_longer_than_iso_20022_carries_is_refused() -> None:  # Max34Text
+    with pytest.raises(ValueError, match="1 to 34"):
+        credit_transfer_initiation(a_transfer(creditor=Party("医院", "6" * 35, "102241000099")))
