@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
+from shared.contracts.codes import INSUTYPES
 from shared.contracts.events import BankAccount
 from shared.iso20022 import CreditTransfer, Party, credit_transfer_initiation
 from shared.money import Amount
+
+#: What ISO 20022 carries as unstructured remittance information (Max140Text), and so what a voucher's
+#: purpose may be.
+MAX_PURPOSE = 140
+#: issued (sent, no final answer yet) → paid | rejected (the bank's receipt) | cancelled (before the bank took it).
+SETTLED = ("paid", "rejected", "cancelled")
 
 
 def voucher_number(admdvs: str, issue_date: date, sequence: int) -> str:
@@ -15,6 +23,19 @@ def voucher_number(admdvs: str, issue_date: date, sequence: int) -> str:
     if not 0 < sequence < 1_000_000:
         raise ValueError("a region issues at most 999,999 vouchers a day")
     return f"{admdvs}-{issue_date:%Y%m%d}-{sequence:06d}"
+
+
+def fund_name(insutype: str) -> str:
+    return INSUTYPES.get(insutype, f"险种{insutype}")
+
+
+def voucher_purpose(order_purpose: str, *, run_id: uuid.UUID, period: str, insutype: str) -> str:
+    """拨付用途 (N art.14): what the payment is for — the run's own words, the fund, the month and the run —
+    so the institution's finance office can book it without asking. Cut to what ISO 20022 carries; the run
+    id goes first among the references so that it survives."""
+    references = f" 批次{run_id} {period} {fund_name(insutype)}"
+    head = order_purpose[: max(0, MAX_PURPOSE - len(references))]
+    return (head + references)[:MAX_PURPOSE]
 
 
 def voucher_document(voucher_no: str, *, created_at: datetime, amount: Amount, payer: BankAccount,

