@@ -61,6 +61,10 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
             response = await client.post(f"{stack.url('claims')}/v1/institutions", headers=op,
                                          json=institution.registration())
             tokens[institution.fixmedins_code] = response.json()["token"]
+        for code in tokens:
+            while (await client.post(f"{stack.url('disbursement')}/v1/enrollments/{code}", headers=op,
+                                     json={"action": "enroll", "reason": "bench"})).status_code == 404:
+                await asyncio.sleep(0.2)
 
         seconds = max(1, round(records / rate))
         days = working_days(date(2025, 3, 3), seconds)

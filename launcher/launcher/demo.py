@@ -68,6 +68,7 @@ class Demo:
         async with httpx.AsyncClient(timeout=60) as client:
             await self._policy(client)
             tokens = await self._institutions(client, demo_institutions(DEMO_REGION))
+            await self._enroll(client, list(tokens))
             posted = await self._post_day(client, tokens, day)
             await self._wait_for_disbursement(client, day, posted)
             run = await self._daily_run(client, day)
@@ -110,6 +111,20 @@ class Demo:
                                    "remove .run/ to start the demo afresh")
         self.institutions = {i.fixmedins_code: i for i in institutions}
         return tokens
+
+    async def _enroll(self, client: httpx.AsyncClient, codes: list[str], timeout: float = 30) -> None:
+        """N art.4: the institutions join instant settlement (once their registration reaches disbursement)."""
+        for code in codes:
+            url = f"{self.stack.url('disbursement')}/v1/enrollments/{code}"
+            current = await client.get(url, headers=self.operator)
+            if current.status_code == 200 and current.json()["state"] == "enrolled":
+                continue
+            deadline = time.monotonic() + timeout
+            while (response := await client.post(url, headers=self.operator,
+                                                 json={"action": "enroll", "reason": "demo pilot institution"})
+                   ).status_code == 404 and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            _check(response)
 
     async def _post_day(self, client: httpx.AsyncClient, tokens: dict[str, str], day: date) -> dict[str, int]:
         factory = SettlementFactory(day, seed=day.toordinal())

@@ -26,6 +26,18 @@ class Api:
         assert response.status_code == 201, response.text
         return str(response.json()["token"])
 
+    async def enroll(self, fixmedins_code: str, timeout: float = 30) -> dict[str, Any]:
+        """N art.4: an institution joins instant settlement; retried until its registration reaches disbursement."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = await self.client.post(self.url("disbursement", f"/v1/enrollments/{fixmedins_code}"),
+                                              headers=operator_headers(), json={"action": "enroll", "reason": "pilot"})
+            if response.status_code != 404:
+                assert response.status_code == 200, response.text
+                return dict(response.json())
+            assert time.monotonic() < deadline, f"{fixmedins_code} never reached disbursement"
+            await asyncio.sleep(0.2)
+
     async def policy(self, admdvs: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.put(self.url("disbursement", f"/v1/regions/{admdvs}/policy"),
                                          headers=operator_headers(), json=body)

@@ -45,6 +45,8 @@ async def test_audit_killed_mid_load_processes_every_record_exactly_once(fresh_s
         await api.policy(REGION, {"pack": "jilin", "effective_from": "2025-01-01"})
         institutions = demo_institutions(REGION)
         tokens = {i.fixmedins_code: await api.register(i) for i in institutions}
+        for code in tokens:
+            await api.enroll(code)
         posted = SettlementFactory(DAY, seed=99).day_of(institutions, RECORDS)
         batches: list[tuple[str, list[dict[str, Any]]]] = []
         by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -35,6 +35,8 @@ async def test_settlements_go_from_the_claims_api_to_the_bank_and_the_books(stac
         await api.policy(region, {"pack": "jilin", "effective_from": "2025-01-01"})
         hospital, clinic, pharmacy = institutions(region)
         tokens = {i.fixmedins_code: await api.register(i) for i in (hospital, clinic, pharmacy)}
+        for code in tokens:
+            await api.enroll(code)
 
         factory = SettlementFactory(DAY, seed=3, violation_share=0.25)
         posted = factory.day_of([hospital, clinic, pharmacy], 40)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from disbursement.api import calendar, intake, regions, runs
+from disbursement.api import calendar, enrollments, intake, regions, reports, runs, special_cases
 from disbursement.consumers import subscriptions
 from disbursement.service.uow import DisbursementUnitOfWork
 from disbursement.settings import DisbursementSettings
@@ -16,4 +16,5 @@ def create_app(settings: DisbursementSettings) -> FastAPI:
                       subscriptions=subscriptions)
     return service_app(runtime, title="Jishi disbursement",
                        description="The policy engine: per-record lines, daily runs, payments and postponement.",
-                       routers=[regions.router, runs.router, intake.router, calendar.router])
+                       routers=[regions.router, runs.router, enrollments.router, special_cases.router, reports.router,
+                                intake.router, calendar.router])

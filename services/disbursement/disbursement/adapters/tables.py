@@ -11,6 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from sqlalchemy.dialects.postgresql import JSONB
+
 from shared.columns import jsonb, money, table_base, timestamp
 
 Table = table_base()
@@ -27,7 +29,9 @@ class Institution(Table, table=True):
     admdvs: str = Field(max_length=6, index=True)
     fixmedins_type: str = Field(max_length=2)
     bank_acct: dict[str, Any] = jsonb()
-    token_hash: str = Field(max_length=64, index=True)
+    #: None once the institution's credential is revoked.
+    token_hash: str | None = Field(default=None, max_length=64, index=True)
+    hosp_lv: str | None = Field(default=None, max_length=10)
     version: int
 
 
@@ -61,8 +65,12 @@ class Intake(Table, table=True):
     vola_amt: Decimal | None = money(nullable=True)
     audited_at: datetime | None = timestamp(nullable=True)
     line_id: uuid.UUID | None = None
+    reversed_at: datetime | None = timestamp(nullable=True)
+    #: The monthly settlement that took this record in; no daily line is computed for it afterwards.
+    settled_run_id: uuid.UUID | None = None
 
 
+sa.Index("intake_by_month", Intake.admdvs, Intake.business_date)
 sa.Index("intake_waiting", Intake.admdvs, postgresql_where=sa.text("line_id IS NULL"))
 
 
@@ -85,6 +93,8 @@ class Line(Table, table=True):
     amount: Decimal = money()
     policy_version: int
     computed_at: datetime = timestamp()
+    #: "record", or "reversal": the negative of a line whose settlement was cancelled (N art.10).
+    kind: str = Field(default="record", max_length=10)
     run_id: uuid.UUID | None = None
     payment_id: uuid.UUID | None = None
 
@@ -104,9 +114,12 @@ class Run(Table, table=True):
     #: The business date or the period the run is for: what makes it idempotent.
     run_key: str = Field(max_length=10)
     policy_version: int
+    #: computed (awaiting an operator's signature) → ordered | postponed.
     status: str = Field(max_length=20)
     due_date: date
     computed_at: datetime = timestamp()
+    signed_by: str | None = Field(default=None, max_length=100)
+    signed_at: datetime | None = timestamp(nullable=True)
     total: Decimal = money()
     payment_total: Decimal = money()
     summary: dict[str, Any] = jsonb()
@@ -121,6 +134,7 @@ class Payment(Table, table=True):
 
     payment_id: uuid.UUID = Field(primary_key=True)
     run_id: uuid.UUID = Field(index=True)
+    run_type: str = Field(default="daily-disbursement", max_length=30)
     admdvs: str = Field(max_length=6)
     fixmedins_code: str = Field(max_length=30)
     insutype: str = Field(max_length=3)
@@ -130,8 +144,12 @@ class Payment(Table, table=True):
     carried_in: Decimal = money()
     payment: Decimal = money()
     carried_forward: Decimal = money()
-    #: ordered → paid | failed; postponed (never sent: a non-working day); nothing (zero to pay).
+    #: computed (awaiting signature) → ordered → paid | failed; postponed (a non-working day's batch);
+    #: held (the institution is suspended); nothing (zero to pay).
     status: str = Field(max_length=12)
+    #: What the run type adds: base and ratio of a prepayment; payable, deductions, deposit, already paid and
+    #: categories of a monthly settlement; the parts of an annual clearing.
+    details: dict[str, Any] = jsonb()
     #: The later payment that took over what this one still owed (N art.18); set exactly once.
     carried_into: uuid.UUID | None = None
     ordered_at: datetime = timestamp()
@@ -141,5 +159,102 @@ class Payment(Table, table=True):
 
 
 sa.Index("payments_to_carry", Payment.admdvs,
-         postgresql_where=sa.text("carried_into IS NULL AND (status IN ('postponed', 'failed') "
+         postgresql_where=sa.text("carried_into IS NULL AND (status IN ('postponed', 'failed', 'held') "
                                   "OR carried_forward <> 0)"))
+sa.Index("payments_by_institution", Payment.fixmedins_code, Payment.period)
+
+
+class Enrollment(Table, table=True):
+    """An institution's place in instant settlement (N art.4, art.21)."""
+
+    __tablename__ = "enrollments"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    admdvs: str = Field(max_length=6)
+    state: str = Field(max_length=12)
+    #: The paths this institution is paid by (all of the region's when None).
+    paths: list[str] | None = Field(default=None, sa_column=sa.Column(JSONB, nullable=True))
+    since: datetime = timestamp()
+
+
+class EnrollmentEvent(Table, table=True):
+    __tablename__ = "enrollment_history"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
+    fixmedins_code: str = Field(max_length=30, index=True)
+    action: str = Field(max_length=12)
+    state: str = Field(max_length=12)
+    reason: str
+    effective_at: datetime = timestamp()
+    recorded_at: datetime = timestamp()
+    criteria: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(JSONB, nullable=True))
+
+
+class Deduction(Table, table=True):
+    """A confirmed deduction (月度抵扣, N art.13), or a cancelled settlement found after its month was settled;
+    applied by the first monthly settlement of its institution and fund that comes after it."""
+
+    __tablename__ = "deductions"
+
+    deduction_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    admdvs: str = Field(max_length=6)
+    setl_id: str = Field(max_length=30)
+    insutype: str = Field(max_length=3)
+    period: str = Field(max_length=7)
+    amount: Decimal = money()
+    source: str = Field(max_length=12)
+    confirmed_at: datetime = timestamp()
+    applied_run_id: uuid.UUID | None = None
+
+
+sa.Index("deductions_unapplied", Deduction.admdvs, postgresql_where=sa.text("applied_run_id IS NULL"))
+
+
+class SpecialCase(Table, table=True):
+    """An expert panel's approved special case (特例单议, N art.16, JL art.16)."""
+
+    __tablename__ = "special_cases"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    admdvs: str = Field(max_length=6)
+    fixmedins_code: str = Field(max_length=30)
+    insutype: str = Field(max_length=3)
+    #: The review period: "2025-09" (monthly) or "2025-Q3" (quarterly).
+    review_period: str = Field(max_length=7)
+    approved: Decimal = money()
+    description: str
+    clearing: str = Field(max_length=12)
+    prepay_share: Decimal = Field(sa_column=sa.Column(sa.Numeric(5, 4), nullable=False))
+    paid_now: Decimal | None = money(nullable=True)
+    run_id: uuid.UUID | None = None
+    cleared_run_id: uuid.UUID | None = None
+    created_at: datetime = timestamp()
+
+
+class Assessment(Table, table=True):
+    """The annual assessment's adjustment to an institution's clearing (年度考核, N art.17, SX §3)."""
+
+    __tablename__ = "assessments"
+
+    admdvs: str = Field(primary_key=True, max_length=6)
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    insutype: str = Field(primary_key=True, max_length=3)
+    year: int = Field(primary_key=True)
+    adjustment: Decimal = money()
+    note: str
+    recorded_at: datetime = timestamp()
+
+
+class Declaration(Table, table=True):
+    """An institution's monthly declaration (申报), as claims published it."""
+
+    __tablename__ = "declarations"
+
+    declaration_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    admdvs: str = Field(max_length=6)
+    period: str = Field(max_length=7)
+    totals: dict[str, Any] = jsonb()
+    declared_at: datetime = timestamp()
+    late: bool

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from disbursement.adapters.repositories import intake_counts
 from disbursement.api.deps import OperatorDep, UowDep
 from shared.contracts.codes import Admdvs
 
@@ -18,5 +17,5 @@ async def get_intake(uow: UowDep, admdvs: Annotated[Admdvs, Query()],
     """How many of a region's settlements disbursement has heard of, heard audited, and given a line; the
     rest wait (for their audit, a review, or a policy). Tells whether a run made now would include them."""
     async with uow:
-        counts = await intake_counts(uow.session, admdvs, business_date)
+        counts = await uow.intake.counts(admdvs, business_date)
     return {"admdvs": admdvs, "business_date": business_date, **counts}

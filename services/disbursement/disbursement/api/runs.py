@@ -1,36 +1,120 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Any
+from collections.abc import Awaitable
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from disbursement.api.deps import CalendarDep, OperatorDep, UowDep
+from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
-from disbursement.service.runs import daily_disbursement, run_view
-from shared.contracts.codes import Admdvs
-from shared.problems import Problem, not_found
+from disbursement.service.runs.daily import daily_disbursement
+from disbursement.service.runs.prepayment import monthly_prepayment_run
+from disbursement.service.runs.scheduled import due_on
+from disbursement.service.runs.settlement import monthly_settlement_run
+from disbursement.service.runs.signing import sign_off
+from disbursement.service.runs.special import annual_clearing_run, special_cases_run
+from disbursement.service.runs.view import run_view
+from shared.contracts.codes import SHANGHAI, Admdvs, Period
+from shared.problems import not_found
+from shared.service import runtime_of
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], dependencies=[OperatorDep])
 
 
-class DailyRunIn(BaseModel):
+class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+class DailyRunIn(_In):
     admdvs: Admdvs
     business_date: date
 
 
+class MonthRunIn(_In):
+    admdvs: Admdvs
+    period: Period
+
+
+class SpecialRunIn(_In):
+    admdvs: Admdvs
+    #: "2025-09" for a monthly review, "2025-Q3" for a quarterly one (JL art.16).
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
+
+
+class ClearingIn(_In):
+    admdvs: Admdvs
+    year: Annotated[int, Field(ge=2000, le=2100)]
+
+
+class SignOffIn(_In):
+    signed_by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ScheduledIn(_In):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    #: The day the scheduler asks about; today in Beijing when absent.
+    on: date | None = Field(default=None, alias="date")
+
+
+async def _guarded(work: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return await work
+    except DisbursementError as exc:
+        raise problem(exc) from exc
+
+
 @router.post("/daily-disbursement")
 async def post_daily_disbursement(body: DailyRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
-    """The day's batch (日拨付汇总表): per institution, fund and month, what the day's records earn, what was
-    postponed earlier, and the payment ordered now. Running it again returns the same run."""
-    try:
-        return await daily_disbursement(body.admdvs, body.business_date, uow, calendar)
-    except DisbursementError as exc:
-        raise Problem(422, exc.slug, "The run cannot be made", str(exc)) from exc
+    """The day's batch (日拨付汇总表, JL art.11): per institution, fund and month, what the batch's records earn,
+    what was postponed earlier (N art.18), and the payment ordered now. Running it again returns the same run."""
+    return await _guarded(daily_disbursement(body.admdvs, body.business_date, uow, calendar))
+
+
+@router.post("/monthly-prepayment")
+async def post_monthly_prepayment(body: MonthRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+    """按月预拨 (SX §3, ZJ §3.2): a ratio of last month's amount to each enrolled institution; awaits signature."""
+    return await _guarded(monthly_prepayment_run(body.admdvs, body.period, uow, calendar))
+
+
+@router.post("/monthly-settlement")
+async def post_monthly_settlement(body: MonthRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+    """月结算 (N art.16): payable − deductions − deposit − already paid + carried in; awaits signature."""
+    return await _guarded(monthly_settlement_run(body.admdvs, body.period, uow, calendar))
+
+
+@router.post("/special-cases")
+async def post_special_cases(body: SpecialRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+    """特例单议 (N art.16, JL art.16): the review period's approved cases as a supplement; awaits signature."""
+    return await _guarded(special_cases_run(body.admdvs, body.period, uow, calendar))
+
+
+@router.post("/annual-clearing")
+async def post_annual_clearing(body: ClearingIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+    """年度清算 (N art.17): deposits, year-end special cases, the assessment and carried balances."""
+    return await _guarded(annual_clearing_run(body.admdvs, body.year, uow, calendar))
+
+
+@router.post("/scheduled")
+async def post_scheduled(request: Request, calendar: CalendarDep,
+                         body: Annotated[ScheduledIn | None, Body()] = None) -> dict[str, Any]:
+    """Start what is due on a date (today in Beijing when absent) in every region; for a scheduler that cannot
+    know the working-day calendar. Idempotent: a retried call pays nothing twice."""
+    day = (body.on if body else None) or datetime.now(SHANGHAI).date()
+    runtime = runtime_of(request)
+    runs = await due_on(day, runtime.uow, calendar)
+    return {"date": day.isoformat(), "runs": runs}
+
+
+@router.post("/{run_id}/sign-off")
+async def post_sign_off(run_id: uuid.UUID, body: SignOffIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+    """签字: the operator signs the summary and its payments go to the bank. Signing again returns the run."""
+    return await _guarded(sign_off(run_id, body.signed_by, uow, calendar))
 
 
 @router.get("/{run_id}")
@@ -40,3 +124,4 @@ async def get_run(run_id: uuid.UUID, uow: UowDep, calendar: CalendarDep) -> dict
     if view is None:
         raise not_found(f"run {run_id}")
     return view
+

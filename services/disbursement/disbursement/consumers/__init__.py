@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from disbursement.service.adjustments import (
+    on_declarations_submitted,
+    on_deductions_confirmed,
+    on_settlements_reversed,
+)
 from disbursement.service.institutions import on_institutions_registered
 from disbursement.service.lines import on_settlements_audited, on_settlements_recorded
 from disbursement.service.payments import on_payments_confirmed, on_payments_rejected
@@ -14,6 +19,9 @@ subscriptions: list[Subscription[DisbursementUnitOfWork]] = [
     Subscription(topics.INSTITUTION_REGISTERED, on_institutions_registered),
     Subscription(topics.SETTLEMENT_RECORDED, on_settlements_recorded),
     Subscription(topics.SETTLEMENT_AUDITED, on_settlements_audited),
+    Subscription(topics.SETTLEMENT_REVERSED, on_settlements_reversed),
+    Subscription(topics.DEDUCTION_CONFIRMED, on_deductions_confirmed),
+    Subscription(topics.DECLARATION_SUBMITTED, on_declarations_submitted),
     Subscription(topics.PAYMENT_CONFIRMED, on_payments_confirmed),
     Subscription(topics.PAYMENT_REJECTED, on_payments_rejected),
 ]

@@ -11,3 +11,27 @@ class NoPolicy(DisbursementError):
 
 class PathNotEnabled(DisbursementError):
     slug = "path-not-enabled"
+
+
+class NotABatchClosing(DisbursementError):
+    slug = "not-a-batch-closing"
+
+
+class RunNotReady(DisbursementError):
+    """A run that needs another first (an annual clearing before December is settled)."""
+
+    slug = "run-not-ready"
+
+
+class NotFound(DisbursementError):
+    slug = "not-found"
+
+
+class Refused(DisbursementError):
+    """An operator action the rules do not allow now; ``errors`` names each reason."""
+
+    slug = "refused"
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []

@@ -17,7 +17,9 @@ PACKS: dict[str, dict[str, Any]] = {
     # JL art.11, art.13, art.15: daily disbursement record by record; the ratio is set by each pooling region
     # (60 % here until it decides); pay as soon as audited (即审即付); the month deducts the daily payments.
     "jilin": {"paths": ["B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",
-              "batch": "daily", "pay_within_working_days": 1, "settlement": _TWENTY_DAYS},
+              "batch": "daily", "pay_within_working_days": 1, "settlement": _TWENTY_DAYS,
+              # JL art.16: special cases are reviewed quarterly and settled as a supplement.
+              "special_cases": {"review": "quarterly", "clearing": "on_approval"}},
     # SX §3: 60 % of last month's payable within the first 3 working days, netted at month end, a negative
     # net rolled forward; paid within 20 working days of the declaration deadline.
     "shanxi": {"paths": ["C"], "audit_mode": "pay_first",
@@ -29,7 +31,10 @@ PACKS: dict[str, dict[str, Any]] = {
     "zhenjiang": {"paths": ["A", "C"], "audit_mode": "pay_first",
                   "prepayment": {"ratios": {"310": "0.60", "390": "0.50"}, "basis": "incurred",
                                  "due": {"kind": "before_day", "n": 10}},
-                  "settlement": _TWENTY_DAYS},
+                  "settlement": _TWENTY_DAYS,
+                  # ZJ §4: the conditions for joining; the first batch is secondary-and-above hospitals,
+                  # medical-community members and grassroots institutions (every level, so no level filter).
+                  "enrollment_criteria": {"min_fund_use_score": 80}},
     # LS §3.1-3.2: 60 % within one working day after acceptance and audit; the month settles within 5
     # working days after its audit and 20 in all.
     "leshan": {"paths": ["A", "B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",

@@ -60,6 +60,28 @@ class MonthlySettlement(_Part):
         return self
 
 
+class EnrollmentCriteria(_Part):
+    """Who may join instant settlement (ZJ §4): a fund-use performance score of at least ``min_fund_use_score``,
+    on-time uploads, drug traceability codes scanned and uploaded, no major violation in two years, normal
+    operation; optionally only some hospital levels in a first batch."""
+
+    min_fund_use_score: Annotated[int, Field(ge=0, le=100)] = 80
+    uploads_on_time: bool = True
+    traceability_codes: bool = True
+    no_major_violation_within_2y: bool = True
+    operating_normally: bool = True
+    hosp_levels: list[str] | None = None
+
+
+class SpecialCases(_Part):
+    """特例单议: reviewed by experts monthly (N art.16) or quarterly (JL art.16); where they clear only at year
+    end, ``prepay_share`` of each approved amount is prepaid when approved (N art.16)."""
+
+    review: Literal["monthly", "quarterly"] = "monthly"
+    clearing: Literal["on_approval", "year_end"] = "on_approval"
+    prepay_share: Ratio = Decimal("0")
+
+
 class RegionPolicy(_Part):
     pack: Pack
     effective_from: date
@@ -77,6 +99,10 @@ class RegionPolicy(_Part):
     settlement: MonthlySettlement = MonthlySettlement()
     #: Reserved from each monthly settlement as the quality deposit (保证金预留, SX §3).
     quality_deposit_share: Ratio = Decimal("0")
+    #: A daily batch is signed by the system and paid at once, or waits for an operator's signature (JL art.11).
+    daily_sign_off: Literal["automatic", "operator"] = "automatic"
+    enrollment_criteria: EnrollmentCriteria | None = None
+    special_cases: SpecialCases = SpecialCases()
 
     @model_validator(mode="after")
     def _paths_have_what_they_need(self) -> RegionPolicy:

@@ -12,7 +12,7 @@ async def on_institutions_registered(events: list[Event[InstitutionRegistered]],
             latest[p.fixmedins_code] = p
     await uow.institutions.upsert_latest([
         {"fixmedins_code": p.fixmedins_code, "fixmedins_name": p.fixmedins_name, "admdvs": p.admdvs,
-         "fixmedins_type": p.fixmedins_type, "bank_acct": p.bank_acct.model_dump(mode="json"), "token_hash": p.token_hash,
+         "fixmedins_type": p.fixmedins_type, "bank_acct": p.bank_acct.model_dump(mode="json"), "token_hash": p.token_hash, "hosp_lv": p.hosp_lv,
          "version": p.version}
         for p in latest.values()
     ])

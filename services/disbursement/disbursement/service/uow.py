@@ -1,19 +1,41 @@
-from disbursement.adapters.repositories import Institutions, IntakeRepository, Lines, Payments, Policies, Runs
+from disbursement.adapters.repositories import (
+    Assessments,
+    Declarations,
+    Deductions,
+    Enrollments,
+    Institutions,
+    IntakeRepository,
+    Lines,
+    Payments,
+    Policies,
+    Runs,
+    SpecialCases,
+)
 from shared.messaging.uow import UnitOfWork
 
 
 class DisbursementUnitOfWork(UnitOfWork):
     institutions: Institutions
+    enrollments: Enrollments
     policies: Policies
     intake: IntakeRepository
     lines: Lines
     runs: Runs
     payments: Payments
+    deductions: Deductions
+    special_cases: SpecialCases
+    assessments: Assessments
+    declarations: Declarations
 
     def _start(self) -> None:
         self.institutions = Institutions(self.session)
+        self.enrollments = Enrollments(self.session)
         self.policies = Policies(self.session)
         self.intake = IntakeRepository(self.session)
         self.lines = Lines(self.session)
         self.runs = Runs(self.session)
         self.payments = Payments(self.session)
+        self.deductions = Deductions(self.session)
+        self.special_cases = SpecialCases(self.session)
+        self.assessments = Assessments(self.session)
+        self.declarations = Declarations(self.session)

@@ -40,6 +40,18 @@ class Harness:
             bank_acct=BankAccount(bank_code="102", acct_no="62220001", acct_name="测试医院"),
             token_hash=secrets.token_hex(32), version=1, registered_at=datetime.now(UTC)))
 
+    async def enroll(self, code: str | None = None, **body: Any) -> dict[str, Any]:
+        """N art.4: only an enrolled institution is paid by the instant paths."""
+        async def enrolled() -> dict[str, Any] | None:
+            response = await self.client.post(f"/v1/enrollments/{code or self.code}", headers=operator_headers(),
+                                              json={"action": "enroll", "reason": "pilot", **body})
+            if response.status_code == 404:
+                return None  # the registration has not reached disbursement yet
+            assert response.status_code == 200, response.text
+            return dict(response.json())
+
+        return dict(await eventually(enrolled))
+
     async def policy(self, **body: Any) -> dict[str, Any]:
         response = await self.client.put(f"/v1/regions/{REGION}/policy", headers=operator_headers(),
                                          json={"pack": "jilin", "effective_from": "2025-01-01", **body})
@@ -91,6 +103,7 @@ async def test_a_payment_the_bank_rejected_goes_out_with_the_next_run_exactly_on
     """N art.18, JL art.19: a disbursement that cannot be paid is not lost; it accumulates and is paid with
     the next disbursement (累计顺延) — once, however often the rejection is delivered or the run is asked."""
     await harness.institution()
+    await harness.enroll()
     await harness.policy(audit_mode="pay_first")
     await harness.settlement(date(2025, 9, 1), "100.01")
     await harness.settlement(date(2025, 9, 1), "10.01")
@@ -128,6 +141,7 @@ async def test_a_batch_on_a_non_working_day_is_postponed_to_the_next_working_day
     """N art.18: a holiday postpones the payment, which the next working day's run carries in; the weekend's
     summary is still made and shows what waits."""
     await harness.institution()
+    await harness.enroll()
     await harness.policy(audit_mode="pay_first")
     await harness.settlement(date(2025, 9, 6), "20.00")  # a Saturday
     await harness.lines(1)
@@ -143,6 +157,7 @@ async def test_a_ratio_changed_by_decision_applies_from_its_effective_date(harne
     """ZJ §3.2: ratios can be changed by decision; records before the effective date keep the old ratio,
     and the run records the policy version it used."""
     await harness.institution()
+    await harness.enroll()
     await harness.policy(audit_mode="pay_first")
     changed = await harness.policy(audit_mode="pay_first", effective_from="2025-09-05",
                                    ratios={"310": "0.70"})
@@ -157,6 +172,7 @@ async def test_a_ratio_changed_by_decision_applies_from_its_effective_date(harne
 async def test_audit_first_holds_a_record_until_its_audit_arrives(harness: Harness) -> None:
     """N art.13 (即审即拨): in an audit-first region nothing is paid before its audit passes."""
     await harness.institution()
+    await harness.enroll()
     await harness.policy()  # jilin: audit_first
     await harness.settlement(date(2025, 9, 1), "10.00")
 

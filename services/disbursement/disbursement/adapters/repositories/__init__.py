@@ -1,0 +1,13 @@
+"""Disbursement's repositories: one method per question a handler asks."""
+
+from disbursement.adapters.repositories.institutions import Enrollments, Institutions, Payee
+from disbursement.adapters.repositories.intake import IntakeRepository, MonthTotals, SettledRecord
+from disbursement.adapters.repositories.ledgers import Assessments, Declarations, Deductions, SpecialCases
+from disbursement.adapters.repositories.lines import ClaimedLine, Lines
+from disbursement.adapters.repositories.policies import Policies
+from disbursement.adapters.repositories.runs import Payments, Runs
+
+__all__ = [
+    "Assessments", "ClaimedLine", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
+    "Lines", "MonthTotals", "Payee", "Payments", "Policies", "Runs", "SettledRecord", "SpecialCases",
+]

@@ -1,0 +1,102 @@
+"""What operators and other services add to the months: deductions, special cases, assessments, declarations."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from disbursement.adapters.tables import Assessment, Declaration, Deduction, SpecialCase
+from shared.money import ZERO
+
+
+class Deductions:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(Deduction).on_conflict_do_nothing(), rows)
+
+    async def apply(self, run_id: uuid.UUID, admdvs: str, through_period: str) -> dict[tuple[str, str], Decimal]:
+        """Every unapplied deduction of the region up to this period, applied by this settlement once."""
+        statement = (
+            update(Deduction)
+            .where(Deduction.admdvs == admdvs, Deduction.applied_run_id.is_(None),  # type: ignore[union-attr]
+                   Deduction.period <= through_period)
+            .values(applied_run_id=run_id)
+            .returning(Deduction.fixmedins_code, Deduction.insutype, Deduction.amount)
+        )
+        totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        for code, insutype, amount in await self._session.execute(statement):
+            totals[(code, insutype)] += amount
+        return totals
+
+    async def confirmed(self, admdvs: str, period: str) -> dict[tuple[str, str], Decimal]:
+        """Deductions confirmed so far for a month's settlements, applied or not."""
+        statement = select(Deduction.fixmedins_code, Deduction.insutype, Deduction.amount).where(
+            Deduction.admdvs == admdvs, Deduction.period == period)
+        totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        for code, insutype, amount in await self._session.execute(statement):
+            totals[(code, insutype)] += amount
+        return totals
+
+
+class SpecialCases:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, case: SpecialCase) -> None:
+        self._session.add(case)
+
+    async def get(self, case_id: uuid.UUID) -> SpecialCase | None:
+        return await self._session.get(SpecialCase, case_id)
+
+    async def unpaid(self, admdvs: str, review_period: str) -> list[SpecialCase]:
+        statement = select(SpecialCase).where(SpecialCase.admdvs == admdvs, SpecialCase.review_period == review_period,
+                                              SpecialCase.run_id.is_(None)).with_for_update()  # type: ignore[union-attr]
+        return list((await self._session.execute(statement)).scalars())
+
+    async def to_clear(self, admdvs: str, year: int) -> list[SpecialCase]:
+        statement = select(SpecialCase).where(
+            SpecialCase.admdvs == admdvs, SpecialCase.review_period.like(f"{year}-%"),  # type: ignore[attr-defined]
+            SpecialCase.clearing == "year_end", SpecialCase.cleared_run_id.is_(None),  # type: ignore[union-attr]
+        ).with_for_update()
+        return list((await self._session.execute(statement)).scalars())
+
+
+class Assessments:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def put(self, row: dict[str, Any]) -> None:
+        statement = insert(Assessment).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["admdvs", "fixmedins_code", "insutype", "year"],
+            set_={"adjustment": statement.excluded.adjustment, "note": statement.excluded.note,
+                  "recorded_at": statement.excluded.recorded_at})
+        await self._session.execute(statement)
+
+    async def of_year(self, admdvs: str, year: int) -> dict[tuple[str, str], Assessment]:
+        statement = select(Assessment).where(Assessment.admdvs == admdvs, Assessment.year == year)
+        return {(a.fixmedins_code, a.insutype): a for a in (await self._session.execute(statement)).scalars()}
+
+
+class Declarations:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(Declaration).on_conflict_do_nothing(), rows)
+
+    async def of_period(self, admdvs: str, period: str) -> dict[str, Declaration]:
+        statement = select(Declaration).where(Declaration.admdvs == admdvs, Declaration.period == period).order_by(
+            Declaration.declared_at)
+        return {d.fixmedins_code: d for d in (await self._session.execute(statement)).scalars()}
+

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import uuid
+import zlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from disbursement.adapters.tables import Payment, Run
+
+
+class Runs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_region(self, admdvs: str) -> None:
+        """One run per region at a time: the second waits, then finds the first's result."""
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                    {"k": zlib.crc32(f"runs:{admdvs}".encode())})
+
+    async def find(self, run_type: str, admdvs: str, run_key: str) -> Run | None:
+        statement = select(Run).where(Run.run_type == run_type, Run.admdvs == admdvs, Run.run_key == run_key)
+        return (await self._session.execute(statement)).scalar_one_or_none()
+
+    async def get(self, run_id: uuid.UUID, *, for_update: bool = False) -> Run | None:
+        return await self._session.get(Run, run_id, with_for_update=for_update)
+
+    def add(self, run: Run) -> None:
+        self._session.add(run)
+
+    async def of_type(self, run_type: str, admdvs: str) -> list[Run]:
+        statement = select(Run).where(Run.run_type == run_type, Run.admdvs == admdvs).order_by(Run.run_key)
+        return list((await self._session.execute(statement)).scalars())
+
+
+class Payments:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def to_carry(self, admdvs: str, institutions: Iterable[str] | None) -> list[Payment]:
+        """Earlier payments of these institutions (all of the region's when None) that still owe something
+        (postponed, failed at the bank, held while suspended, or a negative remainder), locked so that exactly
+        one run carries each (N art.18)."""
+        statement = (
+            select(Payment)
+            .where(Payment.admdvs == admdvs, Payment.carried_into.is_(None),  # type: ignore[union-attr]
+                   (Payment.status.in_(("postponed", "failed", "held"))) | (Payment.carried_forward != 0))  # type: ignore[attr-defined]
+            .with_for_update()
+        )
+        if institutions is not None:
+            codes = list(institutions)
+            if not codes:
+                return []
+            statement = statement.where(Payment.fixmedins_code.in_(codes))  # type: ignore[attr-defined]
+        return list((await self._session.execute(statement)).scalars())
+
+    async def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(Payment), rows)
+
+    async def mark_carried(self, carried_into: dict[uuid.UUID, uuid.UUID]) -> None:
+        for payment_id, into in carried_into.items():
+            await self._session.execute(
+                update(Payment).where(Payment.payment_id == payment_id, Payment.carried_into.is_(None))  # type: ignore[union-attr]
+                .values(carried_into=into)
+            )
+
+    async def of_run(self, run_id: uuid.UUID) -> list[Payment]:
+        statement = select(Payment).where(Payment.run_id == run_id).order_by(
+            Payment.fixmedins_code, Payment.insutype, Payment.period)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def release(self, run_id: uuid.UUID, held: set[str], at: datetime) -> list[Payment]:
+        """A signed run's payments go out: ordered, or held for a suspended institution (N art.21)."""
+        payments = await self.of_run(run_id)
+        for payment in payments:
+            if payment.status == "computed":
+                payment.status = "held" if payment.fixmedins_code in held else "ordered"
+                payment.ordered_at = at
+        return payments
+
+    async def of_year(self, admdvs: str, run_type: str, year: int) -> list[Payment]:
+        statement = select(Payment).where(Payment.admdvs == admdvs, Payment.run_type == run_type,
+                                          Payment.period.like(f"{year}-%"))  # type: ignore[attr-defined]
+        return list((await self._session.execute(statement)).scalars())
+
+    async def listing(self, *, admdvs: str | None, fixmedins_code: str | None, period: str | None,
+                      run_type: str | None, status: str | None, limit: int) -> list[Payment]:
+        statement = select(Payment).order_by(Payment.ordered_at.desc()).limit(limit)  # type: ignore[attr-defined]
+        for column, value in ((Payment.admdvs, admdvs), (Payment.fixmedins_code, fixmedins_code),
+                              (Payment.period, period), (Payment.run_type, run_type), (Payment.status, status)):
+            if value is not None:
+                statement = statement.where(column == value)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def settle(self, payment_id: uuid.UUID, *, status: str, voucher_no: str, at: Any,
+                     reason: str | None = None) -> bool:
+        """ordered → paid | failed, once; a late or duplicate outcome changes nothing."""
+        result = await self._session.execute(
+            update(Payment).where(Payment.payment_id == payment_id, Payment.status == "ordered")
+            .values(status=status, voucher_no=voucher_no, settled_at=at, reason=reason)
+            .returning(Payment.payment_id)
+        )
+        return result.first() is not None

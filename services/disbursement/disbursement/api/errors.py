@@ -1,0 +1,13 @@
+"""Domain refusals as problems an operator can act on."""
+
+from __future__ import annotations
+
+from disbursement.domain.errors import DisbursementError, NotFound, Refused
+from shared.problems import Problem, not_found
+
+
+def problem(exc: DisbursementError) -> Problem:
+    if isinstance(exc, NotFound):
+        return not_found(str(exc))
+    errors = exc.errors if isinstance(exc, Refused) else None
+    return Problem(422, exc.slug, "Refused", str(exc), errors=errors)

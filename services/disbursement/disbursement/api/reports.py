@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from disbursement.api.deps import CalendarDep, OperatorDep, UowDep
+from disbursement.api.errors import problem
+from disbursement.domain.errors import DisbursementError
+from disbursement.service.fund_requests import fund_request
+from disbursement.service.runs.view import payment_view
+from shared.contracts.codes import Admdvs, Code, Period
+
+router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[OperatorDep])
+
+
+@router.get("/disbursements")
+async def get_disbursements(uow: UowDep, admdvs: Annotated[Admdvs | None, Query()] = None,
+                            fixmedins_code: Annotated[Code | None, Query()] = None,
+                            period: Annotated[Period | None, Query()] = None,
+                            run_type: Annotated[str | None, Query(max_length=30)] = None,
+                            status: Annotated[Literal["computed", "ordered", "paid", "failed", "postponed", "held",
+                                                      "nothing"] | None, Query()] = None,
+                            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+    """Payments, newest first, with what became of each: the voucher, the bank's answer, the later payment
+    that carried it."""
+    async with uow:
+        payments = await uow.payments.listing(admdvs=admdvs, fixmedins_code=fixmedins_code, period=period,
+                                              run_type=run_type, status=status, limit=limit)
+        return {"count": len(payments), "payments": [payment_view(p) for p in payments]}
+
+
+@router.get("/fund-requests")
+async def get_fund_requests(uow: UowDep, calendar: CalendarDep, admdvs: Annotated[Admdvs, Query()],
+                            period: Annotated[Period, Query()]) -> dict[str, Any]:
+    """请款 (SX §4): per fund, what to request from finance for the month's prepayment and settlement, by when
+    to request it and when finance must transfer."""
+    try:
+        return await fund_request(admdvs, period, uow, calendar)
+    except DisbursementError as exc:
+        raise problem(exc) from exc
