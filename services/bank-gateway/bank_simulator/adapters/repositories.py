@@ -25,9 +25,11 @@ class BankPayments:
             return None
         return await self.get(row["voucher_no"])
 
-    async def on_value_date(self, value_date: date) -> list[BankPayment]:
-        statement = select(BankPayment).where(BankPayment.value_date == value_date).order_by(BankPayment.seq)
-        return list((await self._session.execute(statement)).scalars())
+    async def paid_on(self, value_date: date, payee_acct: str | None = None) -> list[BankPayment]:
+        statement = select(BankPayment).where(BankPayment.value_date == value_date, BankPayment.status == "paid")
+        if payee_acct is not None:
+            statement = statement.where(BankPayment.payee_acct == payee_acct)
+        return list((await self._session.execute(statement.order_by(BankPayment.seq))).scalars())
 
 
 class Receipts:

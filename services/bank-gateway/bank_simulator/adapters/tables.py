@@ -22,12 +22,14 @@ class BankPayment(Table, table=True):
     voucher_no: str = Field(primary_key=True, max_length=35)
     seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
     msg_id: str = Field(max_length=35)
-    payer_acct: str = Field(max_length=40)
-    payee_acct: str = Field(max_length=40)
-    payee_name: str = Field(max_length=200)
-    payee_bank: str = Field(max_length=20)
+    #: The accounts are absent only for an order cancelled before it arrived.
+    payer_acct: str | None = Field(default=None, max_length=40)
+    payee_acct: str | None = Field(default=None, max_length=40)
+    payee_name: str | None = Field(default=None, max_length=200)
+    payee_bank: str | None = Field(default=None, max_length=20)
     amount: Decimal = money()
-    #: paid | rejected | accepted (taken, no receipt until asked: the timeout drill).
+    #: paid | rejected | accepted (taken, no receipt until asked: the timeout drill) | cancelled (stopped at
+    #: the customer's request before the bank accepted it; the order, if it comes, is refused).
     status: str = Field(max_length=12)
     reason_code: str | None = Field(default=None, max_length=10)
     reason: str | None = None

@@ -16,6 +16,9 @@ REJECT_REASONS = {
     "BE01": "户名与账号不符 (inconsistent with end customer)",
     "AC01": "账号有误 (incorrect account number)",
 }
+#: What the bank says of an order that breaks the pain.001 schema, and of one the customer cancelled.
+INVALID_FILE = ("FF01", "报文格式错误 (invalid file format)")
+CANCELLED = ("CANC", "已按客户申请撤销 (cancelled at the customer's request)")
 
 
 class Faults(BaseModel):
@@ -59,8 +62,9 @@ def receipt_copies(faults: Faults, voucher_no: str) -> int:
     return 2 if random.Random(f"{faults.seed}:dup:{voucher_no}").random() < faults.duplicate_receipt_rate else 1
 
 
-def receipt_delay_ms(faults: Faults, voucher_no: str) -> int:
+def receipt_delay_ms(faults: Faults, voucher_no: str, copy: int = 0) -> int:
+    """How late a copy of the receipt goes out: each copy has its own delay, so a duplicate may overtake."""
     if not faults.late_receipt_ms:
         return 0
     low, high = faults.late_receipt_ms
-    return random.Random(f"{faults.seed}:late:{voucher_no}").randint(low, high)
+    return random.Random(f"{faults.seed}:late:{voucher_no}:{copy}").randint(low, high)

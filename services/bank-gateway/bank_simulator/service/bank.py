@@ -7,9 +7,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from bank_simulator.adapters.tables import BankPayment, PendingReceipt
-from bank_simulator.domain.faults import Faults, fate, receipt_copies, receipt_delay_ms
+from bank_simulator.domain.faults import CANCELLED, INVALID_FILE, Faults, fate, receipt_copies, receipt_delay_ms
 from bank_simulator.service.uow import BankUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import SHANGHAI
@@ -20,6 +21,7 @@ from shared.iso20022 import (
     credit_notification,
     payment_status_report,
     read_credit_transfer,
+    schema_errors,
 )
 from shared.messaging.envelope import Event
 
@@ -49,27 +51,36 @@ async def receive_vouchers(events: list[Event[VoucherIssued]], uow: BankUnitOfWo
         })
         if payment is None:
             continue
-        payment.bank_ref = f"CB{now.astimezone(SHANGHAI):%Y%m%d}{payment.seq:010d}"
+        payment.bank_ref = _bank_ref(payment, now)
         if outcome != "timeout":
             send_receipt(uow, payment, faults)
 
 
+def _bank_ref(payment: BankPayment, now: datetime) -> str:
+    return f"CB{now.astimezone(SHANGHAI):%Y%m%d}{payment.seq:010d}"
+
+
 def _judge(voucher: VoucherIssued, faults: Faults) -> tuple[str, str | None, str | None]:
+    """A bank first checks the file against its schema (FF01), then that it says what the order says."""
+    errors = schema_errors(voucher.pain001)
+    if errors:
+        code, reason = INVALID_FILE
+        return "rejected", code, f"{reason}: {errors[0]}"
     try:
         transfer = read_credit_transfer(voucher.pain001)
     except ValueError as exc:
         return "rejected", "NARR", f"pain.001 unreadable: {exc}"
     if transfer.voucher_no != voucher.voucher_no or transfer.amount != voucher.amount:
         return "rejected", "NARR", "pain.001 does not match the voucher"
-    if transfer.creditor.acct_no != voucher.payee.acct_no:
-        return "rejected", "NARR", "pain.001 names another payee account"
+    if transfer.creditor.acct_no != voucher.payee.acct_no or transfer.debtor.acct_no != voucher.payer.acct_no:
+        return "rejected", "NARR", "pain.001 names other accounts than the voucher"
     return fate(faults, voucher.voucher_no, voucher.payee.acct_no)
 
 
 def send_receipt(uow: BankUnitOfWork, payment: BankPayment, faults: Faults) -> None:
-    receipt = _receipt(payment)
-    for _ in range(receipt_copies(faults, payment.voucher_no)):
-        delay = receipt_delay_ms(faults, payment.voucher_no)
+    receipt = receipt_of(payment)
+    for copy in range(receipt_copies(faults, payment.voucher_no)):
+        delay = receipt_delay_ms(faults, payment.voucher_no, copy)
         if delay:
             uow.receipts.hold(payment.voucher_no, datetime.now(UTC) + timedelta(milliseconds=delay),
                               receipt.model_dump(mode="json"))
@@ -77,7 +88,8 @@ def send_receipt(uow: BankUnitOfWork, payment: BankPayment, faults: Faults) -> N
             uow.outbox.add(topics.RECEIPT_RETURNED, receipt, key=payment.voucher_no)
 
 
-def _receipt(payment: BankPayment) -> ReceiptReturned:
+def receipt_of(payment: BankPayment) -> ReceiptReturned:
+    """The receipt (回单) of a payment the bank has finished with: paid, rejected or cancelled."""
     now = datetime.now(UTC).replace(microsecond=0)
     status = "paid" if payment.status == "paid" else "rejected"
     pain002 = payment_status_report(StatusReport(
@@ -91,7 +103,7 @@ def _receipt(payment: BankPayment) -> ReceiptReturned:
         camt054 = credit_notification(CreditNotification(
             msg_id=f"{payment.bank_ref}-N", created_at=now, voucher_no=payment.voucher_no,
             bank_ref=payment.bank_ref, amount=payment.amount, value_date=payment.value_date,
-            creditor_acct=payment.payee_acct,
+            creditor_acct=payment.payee_acct or "",
         ))
     return ReceiptReturned(voucher_no=payment.voucher_no, status=status, amount=payment.amount,
                            reason_code=payment.reason_code, reason=payment.reason, bank_ref=payment.bank_ref,
@@ -109,7 +121,26 @@ async def answer_status_query(voucher_no: str, uow: BankUnitOfWork) -> BankPayme
             now = datetime.now(UTC)
             payment.status, payment.settled_at = "paid", now
             payment.value_date = now.astimezone(SHANGHAI).date()
-            uow.outbox.add(topics.RECEIPT_RETURNED, _receipt(payment), key=payment.voucher_no)
+            uow.outbox.add(topics.RECEIPT_RETURNED, receipt_of(payment), key=payment.voucher_no)
+        await uow.commit()
+        return payment
+
+
+async def cancel_order(voucher_no: str, amount: Decimal, uow: BankUnitOfWork) -> BankPayment:
+    """撤销 over the bank-enterprise link: an order the bank has not accepted is stopped — if it arrives later
+    it is refused with the first outcome (CANC) — and one it has accepted stays as it is. The voucher number
+    is the key either way, so an order is cancelled or paid, never both."""
+    async with uow:
+        now = datetime.now(UTC)
+        code, reason = CANCELLED
+        stopped = await uow.payments.add_new({
+            "voucher_no": voucher_no, "msg_id": voucher_no, "amount": amount, "status": "cancelled",
+            "reason_code": code, "reason": reason, "bank_ref": "", "received_at": now, "settled_at": now,
+        })
+        if stopped is not None:
+            stopped.bank_ref = _bank_ref(stopped, now)
+        payment = stopped or await uow.payments.get(voucher_no)
+        assert payment is not None
         await uow.commit()
         return payment
 
