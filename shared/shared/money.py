@@ -63,7 +63,7 @@ def _non_negative(value: object) -> Decimal:
     return amount
 
 
-_as_text = PlainSerializer(money_text, return_type=str, when_used="always")
+_as_text = PlainSerializer(money_text, return_type=str, when_used="json")
 _schema = WithJsonSchema({"type": "string", "pattern": r"^-?\d{1,16}\.\d{2}$", "examples": ["1234.50"]})
 _schema_non_negative = WithJsonSchema({"type": "string", "pattern": r"^\d{1,16}\.\d{2}$", "examples": ["1234.50"]})
 

@@ -108,7 +108,8 @@ class IntakeRepository:
             " count(*) FILTER (WHERE recorded_at IS NOT NULL AND line_id IS NULL AND reversed_at IS NULL"
             "   AND settled_run_id IS NULL) AS waiting,"
             " count(*) FILTER (WHERE reversed_at IS NOT NULL) AS reversed,"
-            " count(*) FILTER (WHERE settled_run_id IS NOT NULL) AS settled"
+            " count(*) FILTER (WHERE settled_run_id IS NOT NULL) AS settled,"
+            f" (SELECT count(*) FROM lines WHERE {filters}) AS lines"
             f" FROM intake WHERE {filters}"
         ), {"admdvs": admdvs, "day": business_date})).one()
         return dict(row._mapping)

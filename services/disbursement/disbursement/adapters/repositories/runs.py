@@ -41,14 +41,19 @@ class Payments:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def to_carry(self, admdvs: str, institutions: Iterable[str] | None) -> list[Payment]:
-        """Earlier payments of these institutions (all of the region's when None) that still owe something
-        (postponed, failed at the bank, held while suspended, or a negative remainder), locked so that exactly
-        one run carries each (N art.18)."""
+    async def to_carry(self, admdvs: str, institutions: Iterable[str] | None, *,
+                       settlement_negatives: bool) -> list[Payment]:
+        """Earlier payments of these institutions (all of the region's when None) that still owe something,
+        locked so that exactly one run carries each: whatever was not paid — postponed, failed at the bank,
+        held while suspended (N art.18) — and a negative remainder. A negative net of a monthly settlement (or a
+        clearing) is deducted from a later settlement only (SX §3), never from a prepayment or a daily batch."""
+        owed_back = Payment.carried_forward != 0
+        if not settlement_negatives:
+            owed_back = owed_back & Payment.run_type.notin_(("monthly-settlement", "annual-clearing"))  # type: ignore[attr-defined]
         statement = (
             select(Payment)
             .where(Payment.admdvs == admdvs, Payment.carried_into.is_(None),  # type: ignore[union-attr]
-                   (Payment.status.in_(("postponed", "failed", "held"))) | (Payment.carried_forward != 0))  # type: ignore[attr-defined]
+                   (Payment.status.in_(("postponed", "failed", "held"))) | owed_back)  # type: ignore[attr-defined]
             .with_for_update()
         )
         if institutions is not None:

@@ -59,9 +59,10 @@ class Carried:
                 for p in self.payments]
 
 
-async def carry_in(uow: DisbursementUnitOfWork, admdvs: str, institutions: Iterable[str] | None) -> Carried:
+async def carry_in(uow: DisbursementUnitOfWork, admdvs: str, institutions: Iterable[str] | None, *,
+                   settlement: bool = False) -> Carried:
     """What earlier payments of these institutions (all of the region's when None) still owe, taken over."""
-    return Carried(await uow.payments.to_carry(admdvs, institutions))
+    return Carried(await uow.payments.to_carry(admdvs, institutions, settlement_negatives=settlement))
 
 
 def summarize(amounts: Iterable[tuple[tuple[str, str, str], Decimal]], carried: Carried) -> list[SummaryLine]:

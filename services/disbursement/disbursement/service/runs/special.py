@@ -117,7 +117,7 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
             remainders[(case.fixmedins_code, case.insutype)] += case.approved - (case.paid_now or ZERO)
             case.cleared_run_id = run.run_id
         assessments = await uow.assessments.of_year(admdvs, year)
-        carried = await carry_in(uow, admdvs, None)
+        carried = await carry_in(uow, admdvs, None, settlement=True)
         carried_in: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         for p in carried.payments:
             carried_in[(p.fixmedins_code, p.insutype)] += carry_value(p.status, p.payment, p.carried_forward)
