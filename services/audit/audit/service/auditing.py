@@ -1,70 +1,145 @@
-"""Auditing recorded settlements (智能审核, N art.13): every record through the rule base, in batches."""
+"""Auditing recorded settlements (智能审核, N art.13, JL art.13): every record through the region's rules, in
+batches: the batch's history read in one query per index table, the rules run in Python, the results written
+set by set. A suspicious record, or a passed one the random sample chose, waits for a reviewer; a violation
+only clear-cut rules found is deducted at once where the region auto-confirms."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from audit.domain.catalogue import Catalogue
+from audit.domain.config import RegionAudit
+from audit.domain.library import Facts, Subject
 from audit.domain.outcome import Outcome, audit_record
-from audit.domain.rules import Facts, Rule, fee_date
+from audit.domain.review import AUTOMATIC_REVIEWER, deduction_id_of, finding_id_of, opening
+from audit.domain.sampling import is_sampled
+from audit.service.configs import RegionConfigs
 from audit.service.uow import AuditUnitOfWork
 from shared.contracts import topics
-from shared.contracts.codes import business_date
-from shared.contracts.events import SettlementAudited, SettlementRecorded
+from shared.contracts.codes import period_of
+from shared.contracts.events import DeductionConfirmed, SettlementAudited, SettlementRecorded
 from shared.messaging.envelope import Event
+from shared.money import ZERO
+
+
+@dataclass(frozen=True)
+class Judged:
+    event: Event[SettlementRecorded]
+    subject: Subject
+    region: RegionAudit
+    outcome: Outcome
+    sampled: bool
 
 
 async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditUnitOfWork, *,
-                            catalogue: Catalogue, rules: list[Rule]) -> None:
-    recorded = [event.payload for event in events]
-    await uow.charges.lock_persons(p.record.psn_no for p in recorded)
-    history = await uow.charges.history(
-        (p.record.psn_no, fee_date(p.record, line)) for p in recorded for line in p.record.details
-    )
-    now = datetime.now(UTC)
-    outcomes: dict[tuple[str, str], tuple[Event[SettlementRecorded], Outcome]] = {}
-    charges: list[dict[str, Any]] = []
+                            catalogue: Catalogue, configs: RegionConfigs) -> None:
+    batch: dict[tuple[str, str], tuple[Event[SettlementRecorded], Subject]] = {}
     for event in events:
         p = event.payload
-        key = (p.fixmedins_code, p.record.setl_id)
-        if key in outcomes:
-            continue  # claims records a settlement once; a second event for it changes nothing
-        outcome = audit_record(p.record, Facts(catalogue, history), rules)
-        history.add(p.record)  # later records of this batch see this one
-        outcomes[key] = (event, outcome)
-        charges += [
-            {"psn_no": p.record.psn_no, "fee_date": fee_date(p.record, line), "med_list_codg": line.med_list_codg,
-             "fixmedins_code": p.fixmedins_code, "setl_id": p.record.setl_id, "feedetl_sn": line.feedetl_sn,
-             "cnt": line.cnt}
-            for line in p.record.details
-        ]
-    inserted = await uow.outcomes.add_new([_row(ev.payload, outcome, now) for ev, outcome in outcomes.values()])
-    await uow.charges.add(charges)
-    for key in inserted:
-        event, outcome = outcomes[key]
-        p = event.payload
+        subject = Subject.of(p.fixmedins_code, p.admdvs, p.record, catalogue)
+        batch.setdefault(subject.key, (event, subject))  # claims records a settlement once: the first stands
+    subjects = [s for _, s in batch.values()]
+    regions = await configs.in_force(uow, {s.admdvs for s in subjects})
+    await uow.index.lock_persons(s.psn_no for s in subjects)
+    history = await uow.index.history(subjects)
+    facts = Facts(catalogue, history)
+    judged = []
+    for event, subject in batch.values():
+        region = regions[subject.admdvs]
+        outcome = audit_record(subject, facts, region.enabled)
+        history.add(subject)  # later records of this batch see this one
+        sampled = outcome.status == "pass" and is_sampled(region.config.sample_seed, region.config.sample_share,
+                                                          *subject.key)
+        judged.append(Judged(event, subject, region, outcome, sampled))
+    now = datetime.now(UTC)
+    inserted = await uow.outcomes.add_new([_outcome_row(j, now) for j in judged])
+    fresh = [j for j in judged if j.subject.key in inserted]
+    await uow.index.add([j.subject for j in fresh])
+    await _queue(fresh, uow, now)
+    for j in fresh:
+        r = j.subject.record
         uow.outbox.add(
             topics.SETTLEMENT_AUDITED,
-            SettlementAudited(fixmedins_code=p.fixmedins_code, admdvs=p.admdvs, setl_id=p.record.setl_id,
-                              insutype=p.record.insutype, status=outcome.status, vola_amt=outcome.vola_amt,
-                              findings=outcome.findings, audited_at=now),
-            key=p.fixmedins_code,
-            correlation_id=event.correlation_id,
+            SettlementAudited(fixmedins_code=j.subject.fixmedins_code, admdvs=j.subject.admdvs, setl_id=r.setl_id,
+                              insutype=r.insutype, status=j.outcome.status, vola_amt=j.outcome.vola_amt,
+                              findings=j.outcome.findings, stage="automatic", sampled=j.sampled, audited_at=now),
+            key=j.subject.fixmedins_code,
+            correlation_id=j.event.correlation_id,
         )
 
 
-def _row(p: SettlementRecorded, outcome: Outcome, now: datetime) -> dict[str, Any]:
+async def _queue(judged: list[Judged], uow: AuditUnitOfWork, now: datetime) -> None:
+    """Open the findings for review, and confirm at once those the region deducts automatically."""
+    candidates = [j for j in judged if j.sampled or j.outcome.findings]
+    if not candidates:
+        return
+    reversed_keys = await uow.findings.reversed_among(j.subject.key for j in candidates)
+    findings, decisions, deductions, correlations = [], [], [], []
+    for j in candidates:
+        s, outcome = j.subject, j.outcome
+        start = opening(outcome, sampled=j.sampled, auto_confirm=j.region.config.auto_confirm,
+                        reversed_already=s.key in reversed_keys)
+        if start is None:
+            continue
+        finding_id = finding_id_of(*s.key)
+        confirmed = start.status == "confirmed"
+        amount = outcome.vola_amt if confirmed and outcome.vola_amt > ZERO else None
+        findings.append({
+            "finding_id": finding_id, "fixmedins_code": s.fixmedins_code, "setl_id": s.record.setl_id,
+            "admdvs": s.admdvs, "insutype": s.record.insutype, "psn_no": s.psn_no, "business_date": s.day,
+            "period": period_of(s.day), "kind": start.kind, "status": start.status, "vola_amt": outcome.vola_amt,
+            "fund_pay_sumamt": s.record.fund_pay_sumamt, "rule_ids": outcome.rule_ids, "created_at": now,
+            "decided_at": now if start.status != "open" else None, "confirmed_amt": amount,
+        })
+        if confirmed:
+            decisions.append({"finding_id": finding_id, "decision": "confirm", "amount": outcome.vola_amt,
+                              "reviewer": AUTOMATIC_REVIEWER, "decided_at": now,
+                              "reason": f"明确违规，统筹区配置为自动确认: {', '.join(outcome.rule_ids)}"})
+        if amount is not None:
+            deductions.append(_deduction(j, finding_id, amount, "automatic", now))
+            correlations.append(j.event.correlation_id)
+    await uow.findings.open(findings)
+    await uow.findings.record_decisions(decisions)
+    await publish_deductions(deductions, uow, {d["deduction_id"]: c for d, c in zip(deductions, correlations)})
+
+
+def _deduction(j: Judged, finding_id: Any, amount: Any, source: str, now: datetime) -> dict[str, Any]:
+    s = j.subject
+    return {"deduction_id": deduction_id_of(finding_id), "finding_id": finding_id, "fixmedins_code": s.fixmedins_code,
+            "admdvs": s.admdvs, "setl_id": s.record.setl_id, "insutype": s.record.insutype, "period": period_of(s.day),
+            "amount": amount, "rule_ids": j.outcome.rule_ids, "source": source, "confirmed_at": now}
+
+
+async def publish_deductions(rows: list[dict[str, Any]], uow: AuditUnitOfWork,
+                             correlation: dict[Any, str] | None = None) -> None:
+    """Record the deductions and publish each one recorded now: a deduction is published exactly once
+    (月度抵扣, N art.13, JL art.13)."""
+    recorded = await uow.findings.add_deductions(rows)
+    for row in rows:
+        if row["deduction_id"] in recorded:
+            uow.outbox.add(topics.DEDUCTION_CONFIRMED, DeductionConfirmed(**row), key=row["fixmedins_code"],
+                           correlation_id=(correlation or {}).get(row["deduction_id"]))
+
+
+def _outcome_row(j: Judged, now: datetime) -> dict[str, Any]:
+    s = j.subject
     return {
-        "fixmedins_code": p.fixmedins_code,
-        "setl_id": p.record.setl_id,
-        "admdvs": p.admdvs,
-        "insutype": p.record.insutype,
-        "psn_no": p.record.psn_no,
-        "business_date": business_date(p.record.setl_time),
-        "status": outcome.status,
-        "vola_amt": outcome.vola_amt,
-        "findings": [f.model_dump(mode="json") for f in outcome.findings],
-        "record": p.record.model_dump(mode="json"),
+        "fixmedins_code": s.fixmedins_code,
+        "setl_id": s.record.setl_id,
+        "admdvs": s.admdvs,
+        "insutype": s.record.insutype,
+        "psn_no": s.psn_no,
+        "business_date": s.day,
+        "status": j.outcome.status,
+        "vola_amt": j.outcome.vola_amt,
+        "findings": [f.model_dump(mode="json") for f in j.outcome.findings],
+        # the record as claims published it, already JSON: no second serialisation per record
+        "record": j.event.envelope.payload["record"],
         "audited_at": now,
+        "sampled": j.sampled,
+        "sample_seed": j.region.config.sample_seed,
+        "sample_share": j.region.config.sample_share,
+        "config_version": j.region.version,
     }

@@ -1,11 +1,18 @@
-from audit.adapters.repositories import Charges, Outcomes
+from audit.adapters.configs import AuditConfigs
+from audit.adapters.index import AuditIndex
+from audit.adapters.outcomes import Outcomes
+from audit.adapters.review import Findings
 from shared.messaging.uow import UnitOfWork
 
 
 class AuditUnitOfWork(UnitOfWork):
     outcomes: Outcomes
-    charges: Charges
+    index: AuditIndex
+    findings: Findings
+    configs: AuditConfigs
 
     def _start(self) -> None:
         self.outcomes = Outcomes(self.session)
-        self.charges = Charges(self.session)
+        self.index = AuditIndex(self.session)
+        self.findings = Findings(self.session)
+        self.configs = AuditConfigs(self.session)
