@@ -82,17 +82,29 @@ def producer_of(topic_name: str) -> str:
 def subscribed_topics(module: str) -> list[str]:
     """The topics a service's consumers subscribe to: each ``Subscription(topics.X, ...)`` in its ``consumers``
     package, read from the source (importing a service would import all of it, and it needs no running)."""
+    return _topics_passed_to(module, "consumers/**/*.py", lambda call: _called(call) == "Subscription")
+
+
+def published_topics(module: str) -> list[str]:
+    """The topics a service writes through its outbox: each ``<...>.outbox.add(topics.X, ...)`` in its code."""
+    def outbox_add(call: ast.Call) -> bool:
+        return (isinstance(call.func, ast.Attribute) and call.func.attr == "add"
+                and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "outbox")
+    return _topics_passed_to(module, "**/*.py", outbox_add)
+
+
+def _topics_passed_to(module: str, pattern: str, is_call: Any) -> list[str]:
     names = []
-    for path in sorted(ROOT.glob(f"services/*/{module}/consumers/**/*.py")):
+    for path in sorted(ROOT.glob(f"services/*/{module}/{pattern}")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if not (isinstance(node, ast.Call) and _called(node) == "Subscription" and node.args):
+            if not (isinstance(node, ast.Call) and is_call(node) and node.args):
                 continue
             topic = node.args[0]
             if not (isinstance(topic, ast.Attribute) and isinstance(topic.value, ast.Name)
                     and topic.value.id == "topics" and hasattr(topics, topic.attr)):
-                raise ValueError(f"{path}:{node.lineno}: a Subscription whose topic is not topics.<NAME>")
+                raise ValueError(f"{path}:{node.lineno}: a topic that is not topics.<NAME>")
             names.append(getattr(topics, topic.attr).name)
-    return names
+    return list(dict.fromkeys(names))
 
 
 def _called(node: ast.Call) -> str:

@@ -173,6 +173,8 @@ def test_each_service_may_write_only_its_own_topics_and_its_dead_letters(overlay
         writes = {a["resource"]["name"] for a in acls if "Write" in a["operations"]}
         reads = {a["resource"]["name"] for a in acls if "Read" in a["operations"] and a["resource"]["type"] == "topic"}
         assert writes == own | {f"{t}.dlq" for t in consumed}, service.name
+        # ...and what its code publishes through its outbox is among them (else the broker refuses it).
+        assert set(kafka_manifests.published_topics(service.module)) <= own, service.name
         assert reads == consumed, service.name
         groups = [a["resource"]["name"] for a in acls if a["resource"]["type"] == "group"]
         assert groups == ([service.name] if consumed else []), service.name
