@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from bank_gateway.api import vouchers
+from bank_gateway.adapters.bank_link import BankLink
+from bank_gateway.api import bank_reconciliation, receipt_exceptions, vouchers
 from bank_gateway.consumers import subscriptions
 from bank_gateway.domain.accounts import PayerAccounts
+from bank_gateway.service.status_queries import status_queries
 from bank_gateway.service.uow import BankGatewayUnitOfWork
 from bank_gateway.settings import BankGatewaySettings
 from shared.service import Runtime, service_app
@@ -14,8 +16,12 @@ from shared.service import Runtime, service_app
 
 def create_app(settings: BankGatewaySettings) -> FastAPI:
     accounts = PayerAccounts.load(settings.payer_accounts_file)
+    link = BankLink(settings.bank_url, settings.bank_credential, settings.bank_http_timeout_s)
     runtime = Runtime(settings, package="bank_gateway", uow_class=BankGatewayUnitOfWork,
-                      subscriptions=subscriptions(accounts))
-    return service_app(runtime, title="Jishi bank gateway",
-                       description="Payment vouchers to the fund's bank, and its receipts back.",
-                       routers=[vouchers.router])
+                      subscriptions=subscriptions(accounts),
+                      background=[status_queries(settings, link)])  # it also closes the link when it stops
+    app = service_app(runtime, title="Jishi bank gateway",
+                      description="Payment vouchers to the fund's bank, and its receipts back.",
+                      routers=[vouchers.router, receipt_exceptions.router, bank_reconciliation.router])
+    app.state.bank_link = link
+    return app

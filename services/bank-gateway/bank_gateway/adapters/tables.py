@@ -18,12 +18,20 @@ metadata = Table.metadata
 
 class Voucher(Table, table=True):
     __tablename__ = "vouchers"
-    __table_args__ = (sa.CheckConstraint("amount > 0", name="voucher_amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="voucher_amount_positive"),
+        # The timeout scan reads only the vouchers still waiting for the bank.
+        sa.Index("vouchers_awaiting_receipt", "issued_at", postgresql_where=sa.text("status = 'issued'")),
+        sa.Index("vouchers_by_value_date", "value_date"),
+        sa.Index("vouchers_by_run", "run_id"),
+    )
 
     voucher_no: str = Field(primary_key=True, max_length=35)
     #: One voucher per payment order, ever: the order's id is the idempotency key.
     payment_id: uuid.UUID = Field(unique=True)
     run_id: uuid.UUID
+    run_type: str | None = Field(default=None, max_length=40)
+    business_date: date | None = None
     admdvs: str = Field(max_length=6)
     fixmedins_code: str = Field(max_length=30)
     insutype: str = Field(max_length=3)
@@ -32,7 +40,7 @@ class Voucher(Table, table=True):
     payee: dict[str, Any] = jsonb()
     amount: Decimal = money()
     purpose: str
-    #: issued → paid | rejected.
+    #: issued → paid | rejected (the bank's receipt) | cancelled (stopped before the bank accepted it).
     status: str = Field(max_length=12)
     issued_at: datetime = timestamp()
     pain001: str
@@ -41,6 +49,11 @@ class Voucher(Table, table=True):
     receipt_at: datetime | None = timestamp(nullable=True)
     reason_code: str | None = Field(default=None, max_length=10)
     reason: str | None = None
+    #: Status queries made for it (银企直联), the last one's time and what the bank said.
+    queries: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_query_at: datetime | None = timestamp(nullable=True)
+    last_query_answer: str | None = Field(default=None, max_length=40)
+    cancelled_at: datetime | None = timestamp(nullable=True)
 
 
 class VoucherSequence(Table, table=True):
@@ -56,6 +69,10 @@ class Receipt(Table, table=True):
     and the exceptions an operator must look at (an unknown voucher, a contradiction, a wrong amount)."""
 
     __tablename__ = "receipts"
+    __table_args__ = (
+        sa.Index("receipt_exceptions", "id", postgresql_where=sa.text(
+            "outcome IN ('unknown-voucher', 'contradicts', 'amount-mismatch', 'account-mismatch', 'malformed')")),
+    )
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
     voucher_no: str = Field(max_length=64, index=True)
@@ -63,3 +80,7 @@ class Receipt(Table, table=True):
     outcome: str = Field(max_length=20)
     received_at: datetime = timestamp()
     body: dict[str, Any] = jsonb()
+    #: push (bank.receipt-returned) | status-query (the answer to asking the bank).
+    source: str = Field(default="push", max_length=20, sa_column_kwargs={"server_default": "push"})
+    #: Why an exception is one, in words an operator can act on.
+    detail: str | None = None

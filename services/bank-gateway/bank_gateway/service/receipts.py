@@ -1,57 +1,65 @@
 """Receipts (回单 / 回盘, N art.15, JL art.18): match each to its voucher, apply the bank's first final
-answer once, and keep everything else — duplicates, late receipts, strangers — where an operator sees it."""
+answer once, and keep everything else — duplicates, late receipts, strangers — where an operator sees it.
+A pushed receipt and the answer to a status query take the same path."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from bank_gateway.adapters.tables import Voucher
+from bank_gateway.domain.receipts import Verdict, VoucherState, judge_receipt, reason_of
 from bank_gateway.service.uow import BankGatewayUnitOfWork
 from shared.contracts import topics
 from shared.contracts.events import PaymentConfirmed, PaymentRejected, ReceiptReturned
-from shared.iso20022 import read_payment_status_report
 from shared.messaging.envelope import Event
 
 
 async def record_receipts(events: list[Event[ReceiptReturned]], uow: BankGatewayUnitOfWork) -> None:
     for event in events:
-        receipt = event.payload
-        now = datetime.now(UTC)
-        body = receipt.model_dump(mode="json")
-        voucher = await uow.vouchers.get(receipt.voucher_no, for_update=True)
-        outcome = _judge(receipt, voucher)
-        uow.receipts.log(receipt.voucher_no, receipt.status, outcome, body, now)
-        if outcome != "applied" or voucher is None:
-            continue
-        voucher.status = receipt.status
-        voucher.bank_ref, voucher.value_date, voucher.receipt_at = receipt.bank_ref, receipt.value_date, now
-        voucher.reason_code, voucher.reason = receipt.reason_code, receipt.reason
-        common = dict(voucher_no=voucher.voucher_no, payment_id=voucher.payment_id, admdvs=voucher.admdvs,
-                      fixmedins_code=voucher.fixmedins_code, insutype=voucher.insutype, period=voucher.period,
-                      amount=voucher.amount, bank_ref=receipt.bank_ref, receipt_at=now)
-        if receipt.status == "paid":
-            assert receipt.value_date is not None
-            payload: PaymentConfirmed | PaymentRejected = PaymentConfirmed(**common, value_date=receipt.value_date)
-            topic = topics.PAYMENT_CONFIRMED
-        else:
-            payload = PaymentRejected(**common, reason_code=receipt.reason_code or "NARR",
-                                      reason=receipt.reason or "rejected by the bank")
-            topic = topics.PAYMENT_REJECTED
-        uow.outbox.add(topic, payload, key=voucher.fixmedins_code, correlation_id=event.correlation_id)
+        await apply_receipt(event.payload, uow, source="push", correlation_id=event.correlation_id)
 
 
-def _judge(receipt: ReceiptReturned, voucher: Voucher | None) -> str:
-    """applied | duplicate | unknown-voucher | contradicts | amount-mismatch | malformed."""
+async def apply_receipt(receipt: ReceiptReturned, uow: BankGatewayUnitOfWork, *, source: str,
+                        correlation_id: str | None = None) -> Verdict:
+    """Log the receipt with its outcome; the first final answer settles the voucher and is published
+    (paid → ``bankgateway.payment-confirmed``, rejected → ``bankgateway.payment-rejected``) in the same
+    transaction. Must run inside ``uow``; the caller commits."""
+    now = datetime.now(UTC)
+    voucher = await uow.vouchers.get(receipt.voucher_no, for_update=True)
+    verdict = judge_receipt(receipt, _state(voucher))
+    uow.receipts.log(receipt.voucher_no, receipt.status, verdict.outcome, receipt.model_dump(mode="json"), now,
+                     source=source, detail=verdict.detail)
+    if not verdict.applies or voucher is None:
+        return verdict
+    voucher.status = receipt.status
+    voucher.bank_ref, voucher.value_date, voucher.receipt_at = receipt.bank_ref, receipt.value_date, now
+    if receipt.status == "paid":
+        assert receipt.value_date is not None
+        uow.outbox.add(topics.PAYMENT_CONFIRMED, PaymentConfirmed(**settled(voucher, receipt.bank_ref, now),
+                                                                  value_date=receipt.value_date),
+                       key=voucher.fixmedins_code, correlation_id=correlation_id)
+    else:
+        voucher.reason_code, voucher.reason = reason_of(receipt)
+        publish_not_paid(uow, voucher, bank_ref=receipt.bank_ref, at=now, correlation_id=correlation_id)
+    return verdict
+
+
+def publish_not_paid(uow: BankGatewayUnitOfWork, voucher: Voucher, *, bank_ref: str, at: datetime,
+                     correlation_id: str | None = None) -> None:
+    """累计顺延 (N art.18): a payment the bank refused or that was cancelled reaches disbursement, which carries
+    it into the next payment to the institution."""
+    uow.outbox.add(topics.PAYMENT_REJECTED, PaymentRejected(
+        **settled(voucher, bank_ref, at), reason_code=voucher.reason_code or "NARR",
+        reason=voucher.reason or "not paid"), key=voucher.fixmedins_code, correlation_id=correlation_id)
+
+
+def settled(voucher: Voucher, bank_ref: str, at: datetime) -> dict[str, object]:
+    return dict(voucher_no=voucher.voucher_no, payment_id=voucher.payment_id, admdvs=voucher.admdvs,
+                fixmedins_code=voucher.fixmedins_code, insutype=voucher.insutype, period=voucher.period,
+                amount=voucher.amount, bank_ref=bank_ref, receipt_at=at)
+
+
+def _state(voucher: Voucher | None) -> VoucherState | None:
     if voucher is None:
-        return "unknown-voucher"
-    try:
-        report = read_payment_status_report(receipt.pain002)
-    except ValueError:
-        return "malformed"
-    if report.voucher_no != voucher.voucher_no or (receipt.status == "paid" and receipt.value_date is None):
-        return "malformed"
-    if receipt.amount != voucher.amount:
-        return "amount-mismatch"
-    if voucher.status == "issued":
-        return "applied"
-    return "duplicate" if voucher.status == receipt.status else "contradicts"
+        return None
+    return VoucherState(voucher.voucher_no, voucher.amount, str(voucher.payee["acct_no"]), voucher.status)

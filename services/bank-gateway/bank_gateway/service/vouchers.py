@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bank_gateway.adapters.tables import Voucher
 from bank_gateway.domain.accounts import PayerAccounts
-from bank_gateway.domain.vouchers import voucher_document, voucher_number
+from bank_gateway.domain.vouchers import voucher_document, voucher_number, voucher_purpose
 from bank_gateway.service.uow import BankGatewayUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import SHANGHAI
@@ -27,16 +27,21 @@ async def issue_vouchers(events: list[Event[PaymentOrdered]], uow: BankGatewayUn
         now = datetime.now(UTC)
         today = now.astimezone(SHANGHAI).date()
         voucher_no = voucher_number(order.admdvs, today, await uow.vouchers.next_sequence(order.admdvs, today))
-        document = voucher_document(voucher_no, created_at=now, amount=order.payment, payer=payer,
-                                    payee=order.payee, requested=today, purpose=order.purpose)
+        purpose = voucher_purpose(order.purpose, run_id=order.run_id, period=order.period, insutype=order.insutype)
+        try:
+            document = voucher_document(voucher_no, created_at=now, amount=order.payment, payer=payer,
+                                        payee=order.payee, requested=today, purpose=purpose)
+        except ValueError as exc:  # an account ISO 20022 cannot carry: no bank would take it
+            raise PoisonEvent(f"payment {order.payment_id}: {exc}") from exc
         uow.vouchers.add(Voucher(
-            voucher_no=voucher_no, payment_id=order.payment_id, run_id=order.run_id, admdvs=order.admdvs,
-            fixmedins_code=order.fixmedins_code, insutype=order.insutype, period=order.period,
-            payer=payer.model_dump(mode="json"), payee=order.payee.model_dump(mode="json"), amount=order.payment,
-            purpose=order.purpose, status="issued", issued_at=now, pain001=document,
+            voucher_no=voucher_no, payment_id=order.payment_id, run_id=order.run_id, run_type=order.run_type,
+            business_date=order.business_date, admdvs=order.admdvs, fixmedins_code=order.fixmedins_code,
+            insutype=order.insutype, period=order.period, payer=payer.model_dump(mode="json"),
+            payee=order.payee.model_dump(mode="json"), amount=order.payment, purpose=purpose, status="issued",
+            issued_at=now, pain001=document,
         ))
         uow.outbox.add(topics.VOUCHER_ISSUED, VoucherIssued(
             voucher_no=voucher_no, payment_id=order.payment_id, admdvs=order.admdvs,
             fixmedins_code=order.fixmedins_code, insutype=order.insutype, period=order.period, payer=payer,
-            payee=order.payee, amount=order.payment, purpose=order.purpose, issued_at=now, pain001=document,
+            payee=order.payee, amount=order.payment, purpose=purpose, issued_at=now, pain001=document,
         ), key=order.fixmedins_code, correlation_id=event.correlation_id)

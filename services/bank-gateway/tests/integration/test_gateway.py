@@ -19,8 +19,17 @@ from bank_gateway.settings import BankGatewaySettings
 from launcher.testing import Infra, eventually, migrate, operator_headers, publish, read_topic, serving, settings_for
 from shared.contracts import topics
 from shared.contracts.events import BankAccount, PaymentOrdered, ReceiptReturned
-from shared.iso20022 import StatusReport, payment_status_report, read_credit_transfer
+from shared.iso20022 import (
+    CreditNotification,
+    StatusReport,
+    credit_notification,
+    payment_status_report,
+    read_credit_transfer,
+    schema_errors,
+)
 from shared.messaging.envelope import Envelope, Topic
+
+PAYEE = "62220001"
 
 
 @pytest.fixture
@@ -36,50 +45,68 @@ async def send(settings: BankGatewaySettings, topic: Topic[Any], payload: BaseMo
                   key.encode())
 
 
-def receipt(voucher_no: str, status: str, amount: str) -> ReceiptReturned:
+def an_order(amount: str = "88.80", payee: str = PAYEE) -> PaymentOrdered:
+    code = f"H{secrets.token_hex(4).upper()}"
+    return PaymentOrdered(
+        payment_id=uuid.uuid4(), run_id=uuid.uuid4(), run_type="daily-disbursement", admdvs="220100",
+        fixmedins_code=code, insutype="310", period="2025-09", business_date=date(2025, 9, 1),
+        amount=Decimal(amount), carried_in=Decimal("0.00"), payment=Decimal(amount),
+        payee=BankAccount(bank_code="102241000017", acct_no=payee, acct_name="测试医院"),
+        purpose="日拨付 2025-09-01", ordered_at=datetime.now(UTC))
+
+
+def receipt(voucher_no: str, status: str, amount: str, *, credited: str = PAYEE, pain002: str | None = None) -> ReceiptReturned:
     now = datetime.now(UTC).replace(microsecond=0)
-    report = payment_status_report(StatusReport(f"{voucher_no}-S", voucher_no, voucher_no,
-                                                "ACSC" if status == "paid" else "RJCT",
-                                                None if status == "paid" else "AC04", None, now))
+    paid = status == "paid"
+    report = pain002 or payment_status_report(StatusReport(f"{voucher_no}-S", voucher_no, voucher_no,
+                                                           "ACSC" if paid else "RJCT", None if paid else "AC04",
+                                                           None, now))
+    notification = credit_notification(CreditNotification(f"{voucher_no}-N", now, voucher_no, "CB0001",
+                                                          Decimal(amount), date(2025, 9, 2), credited)) if paid else None
     return ReceiptReturned(voucher_no=voucher_no, status=status, amount=Decimal(amount), bank_ref="CB0001",  # type: ignore[arg-type]
-                           value_date=date(2025, 9, 2) if status == "paid" else None, returned_at=now,
-                           reason_code=None if status == "paid" else "AC04", pain002=report)
+                           value_date=date(2025, 9, 2) if paid else None, returned_at=now,
+                           reason_code=None if paid else "AC04", pain002=report, camt054=notification)
+
+
+async def issued(settings: BankGatewaySettings, count: int) -> list[dict[str, Any]]:
+    messages = await read_topic(settings.kafka_bootstrap, settings.topic(topics.VOUCHER_ISSUED.name),
+                                until=lambda m: len(m) >= count)
+    return [m["payload"] for m in messages]
 
 
 async def test_each_order_gets_one_voucher_and_one_outcome(gateway: tuple[Any, BankGatewaySettings]) -> None:
     """N art.14-15: the amount becomes a voucher with a number never reused; the bank's receipt completes
     it (回盘) once. JL art.18."""
     client, settings = gateway
-    code = f"H{secrets.token_hex(4).upper()}"
-    order = PaymentOrdered(
-        payment_id=uuid.uuid4(), run_id=uuid.uuid4(), run_type="daily-disbursement", admdvs="220100",
-        fixmedins_code=code, insutype="310", period="2025-09", business_date=date(2025, 9, 1),
-        amount=Decimal("88.80"), carried_in=Decimal("0.00"), payment=Decimal("88.80"),
-        payee=BankAccount(bank_code="102241000017", acct_no="62220001", acct_name="测试医院"),
-        purpose="日拨付 2025-09-01", ordered_at=datetime.now(UTC))
-    await send(settings, topics.PAYMENT_ORDERED, order, code)
-    await send(settings, topics.PAYMENT_ORDERED, order, code)  # the order delivered twice: still one voucher
+    order = an_order()
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)  # delivered twice: still one voucher
 
-    issued = await read_topic(settings.kafka_bootstrap, settings.topic(topics.VOUCHER_ISSUED.name),
-                              until=lambda m: len(m) >= 1)
-    voucher_no = issued[0]["payload"]["voucher_no"]
-    transfer = read_credit_transfer(issued[0]["payload"]["pain001"])
-    assert (transfer.voucher_no, transfer.amount, transfer.creditor.acct_no) == (voucher_no, Decimal("88.80"), "62220001")
+    [voucher] = await issued(settings, 1)
+    voucher_no = voucher["voucher_no"]
+    transfer = read_credit_transfer(voucher["pain001"])
+    assert (transfer.voucher_no, transfer.amount, transfer.creditor.acct_no) == (voucher_no, Decimal("88.80"), PAYEE)
     assert transfer.debtor.acct_no == "4200220100000310"  # the region's employee-fund expenditure account
+    assert schema_errors(voucher["pain001"]) == []
+    assert str(order.run_id) in voucher["purpose"] and "2025-09" in voucher["purpose"] and "职工" in voucher["purpose"]
 
     await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "paid", "88.80"), voucher_no)
     await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "paid", "88.80"), voucher_no)  # duplicate
     await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "rejected", "88.80"), voucher_no)  # contradicts
+    await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "paid", "88.81"), voucher_no)  # wrong amount
+    await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "paid", "88.80", credited="999999"), voucher_no)
+    await send(settings, topics.RECEIPT_RETURNED, receipt(voucher_no, "paid", "88.80", pain002="<broken"), voucher_no)
     await send(settings, topics.RECEIPT_RETURNED, receipt("220100-20990101-000001", "paid", "1.00"), "x")  # stranger
 
     conn = await asyncpg.connect(settings.asyncpg_dsn)
     try:
-        async def all_four() -> list[str] | None:
+        async def all_seven() -> list[str] | None:
             rows = await conn.fetch("SELECT outcome FROM receipts ORDER BY id")
-            return [r["outcome"] for r in rows] if len(rows) == 4 else None
+            return [r["outcome"] for r in rows] if len(rows) == 7 else None
 
-        outcomes = await eventually(all_four)
-        assert sorted(outcomes) == ["applied", "contradicts", "duplicate", "unknown-voucher"]
+        outcomes = await eventually(all_seven)
+        assert sorted(outcomes) == ["account-mismatch", "amount-mismatch", "applied", "contradicts", "duplicate",
+                                    "malformed", "unknown-voucher"]
         assert await conn.fetchval("SELECT count(*) FROM vouchers") == 1
     finally:
         await conn.close()
@@ -89,7 +116,45 @@ async def test_each_order_gets_one_voucher_and_one_outcome(gateway: tuple[Any, B
                                 until=lambda m: True, linger=1.0)
     assert [m["payload"]["voucher_no"] for m in confirmed] == [voucher_no] and rejected == []
     assert confirmed[0]["payload"]["amount"] == "88.80" and confirmed[0]["payload"]["period"] == "2025-09"
+
     view = (await client.get(f"/v1/vouchers/{voucher_no}", headers=operator_headers())).json()
     assert view["status"] == "paid" and view["receipt"]["value_date"] == "2025-09-02"
-    xml = await client.get(f"/v1/vouchers/{voucher_no}", headers={**operator_headers(), "accept": "application/xml"})
-    assert xml.headers["content-type"].startswith("application/xml") and voucher_no in xml.text
+    assert view["amount_in_words"] == "人民币捌拾捌元捌角整" and view["run_type"] == "daily-disbursement"
+    assert [r["outcome"] for r in view["receipts"]][0] == "applied" and len(view["receipts"]) == 6
+
+    exceptions = (await client.get("/v1/receipt-exceptions", headers=operator_headers())).json()
+    assert sorted(e["outcome"] for e in exceptions["exceptions"]) == \
+        ["account-mismatch", "amount-mismatch", "contradicts", "malformed", "unknown-voucher"]
+    ids = [e["id"] for e in exceptions["exceptions"]]
+    assert ids == sorted(ids, reverse=True)  # newest first
+    stranger = next(e for e in exceptions["exceptions"] if e["outcome"] == "unknown-voucher")
+    assert stranger["voucher_no"] == "220100-20990101-000001" and stranger["detail"] and stranger["amount"] == "1.00"
+    older = (await client.get("/v1/receipt-exceptions", params={"before_id": ids[1], "limit": 2},
+                              headers=operator_headers())).json()
+    assert [e["id"] for e in older["exceptions"]] == ids[2:4]
+
+
+async def test_a_voucher_reads_as_json_as_its_pain_001_and_as_a_printable_pdf(
+        gateway: tuple[Any, BankGatewaySettings]) -> None:
+    """N art.14: the voucher as the operator reads it, as the bank received it, and as the finance office
+    files it (with 人民币大写)."""
+    client, settings = gateway
+    order = an_order("1002003.40")
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    [voucher] = await issued(settings, 1)
+    voucher_no, headers = voucher["voucher_no"], operator_headers()
+    xml = await client.get(f"/v1/vouchers/{voucher_no}", headers={**headers, "accept": "application/xml"})
+    assert xml.headers["content-type"].startswith("application/xml") and xml.text == voucher["pain001"]
+    assert schema_errors(xml.text) == []
+    pdf = await client.get(f"/v1/vouchers/{voucher_no}", headers={**headers, "accept": "application/pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert voucher_no in pdf.headers["content-disposition"]
+    assert (await client.get(f"/v1/vouchers/{voucher_no}?format=pdf", headers=headers)).content == pdf.content
+    view = (await client.get(f"/v1/vouchers/{voucher_no}", headers=headers)).json()
+    assert view["amount"] == "1002003.40" and view["amount_in_words"] == "人民币壹佰万贰仟零叁元肆角整"
+    assert view["status"] == "issued" and view["receipt"] is None and view["fund"] == "职工基本医疗保险"
+    listed = (await client.get("/v1/vouchers", params={"run_id": str(order.run_id)}, headers=headers)).json()
+    assert [v["voucher_no"] for v in listed["vouchers"]] == [voucher_no]
+    assert (await client.get("/v1/vouchers/220100-20990101-000001", headers=headers)).status_code == 404
+    assert (await client.get(f"/v1/vouchers/{voucher_no}")).status_code == 401
+    assert (await client.get("/v1/vouchers", params={"status": "lost"}, headers=headers)).status_code == 422
