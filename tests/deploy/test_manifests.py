@@ -244,7 +244,15 @@ def test_postgresql_and_kafka_are_reachable_only_from_the_services(overlay: str)
             namespace = peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
             assert labels.get("app.kubernetes.io/component") == "service" or "cnpg.io/cluster" in labels \
                 or namespace in {"cnpg-system", "monitoring"}, peer
+    # ...and the services' pods carry the labels those rules admit (a pod without them could not connect).
+    admitted = [peer["podSelector"]["matchLabels"] for rule in postgres["spec"]["ingress"] for peer in rule["from"]
+                if peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")]
     (kafka,) = of_kind(objects, "Kafka")
+    admitted += [p["podSelector"]["matchLabels"] for listener in kafka["spec"]["kafka"]["listeners"]
+                 for p in listener["networkPolicyPeers"] if "podSelector" in p]
+    for deployment in of_kind(objects, "Deployment"):
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert all(selector.items() <= labels.items() for selector in admitted), deployment["metadata"]["name"]
     for listener in kafka["spec"]["kafka"]["listeners"]:
         assert listener["type"] == "internal" and listener["tls"] and listener["authentication"]["type"]
         peers = listener["networkPolicyPeers"]
