@@ -21,7 +21,8 @@ class Vouchers:
         return (await self._session.execute(statement)).scalar_one_or_none()
 
     async def get(self, voucher_no: str, *, for_update: bool = False) -> Voucher | None:
-        return await self._session.get(Voucher, voucher_no, with_for_update=for_update)
+        # Locking re-reads the row into an object already loaded: a stale status would apply a receipt twice.
+        return await self._session.get(Voucher, voucher_no, with_for_update=for_update, populate_existing=for_update)
 
     async def next_sequence(self, admdvs: str, issue_date: date) -> int:
         statement = insert(VoucherSequence).values(admdvs=admdvs, issue_date=issue_date, last_seq=1)

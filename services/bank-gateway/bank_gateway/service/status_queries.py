@@ -86,7 +86,7 @@ async def ask_once(voucher_no: str, uow_factory: UowFactory, link: BankLink) -> 
         await _note(voucher_no, uow_factory, "bank unreachable")
         raise exc
     async with uow_factory() as uow:
-        voucher = await uow.vouchers.get(voucher_no)
+        voucher = await uow.vouchers.get(voucher_no, for_update=True)
         if voucher is None or voucher.status != "issued":
             return  # a receipt came meanwhile: nothing more to ask
         if answer.receipt is not None:

@@ -158,3 +158,29 @@ async def test_a_voucher_reads_as_json_as_its_pain_001_and_as_a_printable_pdf(
     assert (await client.get("/v1/vouchers/220100-20990101-000001", headers=headers)).status_code == 404
     assert (await client.get(f"/v1/vouchers/{voucher_no}")).status_code == 401
     assert (await client.get("/v1/vouchers", params={"status": "lost"}, headers=headers)).status_code == 422
+
+
+async def test_an_answer_read_before_a_receipt_was_applied_elsewhere_is_a_duplicate(
+        gateway: tuple[Any, BankGatewaySettings]) -> None:
+    """JL art.18, exactly once: a status answer and a pushed receipt race; whichever commits second sees the
+    voucher as the first left it, even if it had read it before (the lock re-reads the row)."""
+    from bank_gateway.service.receipts import apply_receipt
+
+    client, settings = gateway
+    order = an_order("7.00")
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    [voucher] = await issued(settings, 1)
+    voucher_no = voucher["voucher_no"]
+    runtime = client._transport.app.state.runtime  # the app's own units of work
+    async with runtime.uow() as slow:
+        seen = await slow.vouchers.get(voucher_no)  # read, and held, before the other commits
+        assert seen is not None and seen.status == "issued"
+        async with runtime.uow() as fast:
+            assert (await apply_receipt(receipt(voucher_no, "paid", "7.00"), fast, source="push")).applies
+            await fast.commit()
+        verdict = await apply_receipt(receipt(voucher_no, "paid", "7.00"), slow, source="status-query")
+        await slow.commit()
+    assert verdict.outcome == "duplicate"
+    confirmed = await read_topic(settings.kafka_bootstrap, settings.topic(topics.PAYMENT_CONFIRMED.name),
+                                 until=lambda m: len(m) >= 1, linger=1.5)
+    assert [m["payload"]["voucher_no"] for m in confirmed] == [voucher_no]
