@@ -3,17 +3,15 @@ for one batch in one query per table, keyed to the batch's persons, days and ins
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from audit.adapters.tables import InpatientStay, PersonDay
-from audit.domain.history import Average, DayCharges, History, charges_by_day
+from audit.domain.history import Average, DayCharges, History
 from audit.domain.library import Stay, Subject
 
 #: How far around a batch's dates stays are read: the longest readmission window a region may set (90 days)
@@ -62,7 +60,7 @@ class AuditIndex:
         """), {"psns": psns, "los": los, "his": his})
         for psn_no, fee_date, code, setl_id, med_type, items in result:
             history.days[(psn_no, fee_date)].append(
-                DayCharges(code, setl_id, med_type, {k: Decimal(v) for k, v in items.items()}))
+                DayCharges(code, setl_id, med_type, items))
 
     async def _load_stays(self, history: History, subjects: list[Subject]) -> None:
         starts = [s.stay.adm_date if s.stay else min(line.day for line in s.lines) for s in subjects]
@@ -87,18 +85,29 @@ class AuditIndex:
         """Index newly audited settlements (each once: the caller passes only those it recorded now)."""
         if not subjects:
             return
-        days = [
-            {"psn_no": s.psn_no, "fee_date": day, "fixmedins_code": s.fixmedins_code, "setl_id": s.record.setl_id,
-             "med_type": s.record.med_type, "items": {code: format(qty, "f") for code, qty in items.items()}}
-            for s in subjects for day, items in charges_by_day(s).items()
-        ]
-        await self._session.execute(insert(PersonDay).on_conflict_do_nothing(), days)
-        stays = [{"psn_no": s.psn_no, "fixmedins_code": stay.fixmedins_code, "setl_id": stay.setl_id,
-                  "adm_date": stay.adm_date, "dscg_date": stay.dscg_date,
-                  "main_dise": stay.main_dise[:20] if stay.main_dise else None}
-                 for s in subjects if (stay := s.stay) is not None]
+        days = [(s, day, items) for s in subjects for day, items in s.charges.items()]
+        await self._session.execute(text("""
+            INSERT INTO person_days (psn_no, fee_date, fixmedins_code, setl_id, med_type, items)
+            SELECT psn_no, fee_date, fixmedins_code, setl_id, med_type, CAST(items AS jsonb)
+            FROM unnest(CAST(:psns AS text[]), CAST(:days AS date[]), CAST(:codes AS text[]),
+                        CAST(:setl_ids AS text[]), CAST(:med_types AS text[]), CAST(:items AS text[]))
+                 AS u(psn_no, fee_date, fixmedins_code, setl_id, med_type, items)
+            ON CONFLICT DO NOTHING
+        """), {"psns": [s.psn_no for s, _, _ in days], "days": [day for _, day, _ in days],
+               "codes": [s.fixmedins_code for s, _, _ in days], "setl_ids": [s.record.setl_id for s, _, _ in days],
+               "med_types": [s.record.med_type for s, _, _ in days],
+               "items": [json.dumps({code: format(qty, "f") for code, qty in items.items()}) for _, _, items in days]})
+        stays = [(s.psn_no, stay) for s in subjects if (stay := s.stay) is not None]
         if stays:
-            await self._session.execute(insert(InpatientStay).on_conflict_do_nothing(), stays)
+            await self._session.execute(text("""
+                INSERT INTO inpatient_stays (psn_no, fixmedins_code, setl_id, adm_date, dscg_date, main_dise)
+                SELECT * FROM unnest(CAST(:psns AS text[]), CAST(:codes AS text[]), CAST(:setl_ids AS text[]),
+                                     CAST(:adms AS date[]), CAST(:dscgs AS date[]), CAST(:dises AS text[]))
+                ON CONFLICT DO NOTHING
+            """), {"psns": [p for p, _ in stays], "codes": [s.fixmedins_code for _, s in stays],
+                   "setl_ids": [s.setl_id for _, s in stays], "adms": [s.adm_date for _, s in stays],
+                   "dscgs": [s.dscg_date for _, s in stays],
+                   "dises": [s.main_dise[:20] if s.main_dise else None for _, s in stays]})
         averages: dict[tuple[str, str], Average] = {}
         for s in subjects:
             average = averages.setdefault((s.fixmedins_code, s.record.med_type), Average())

@@ -1,25 +1,47 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.adapters.tables import AuditOutcome
+
+# One statement a batch, its columns as arrays: asyncpg encodes them in C and PostgreSQL plans once.
+_INSERT = text("""
+    INSERT INTO audit_outcomes (fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt,
+                                findings, record, sampled, sample_seed, sample_share, config_version, audited_at)
+    SELECT fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt,
+           CAST(findings AS jsonb), CAST(record AS jsonb), sampled, sample_seed, sample_share, config_version,
+           :audited_at
+    FROM unnest(CAST(:fixmedins_code AS text[]), CAST(:setl_id AS text[]), CAST(:admdvs AS text[]),
+                CAST(:insutype AS text[]), CAST(:psn_no AS text[]), CAST(:business_date AS date[]),
+                CAST(:status AS text[]), CAST(:vola_amt AS numeric[]), CAST(:findings AS text[]),
+                CAST(:record AS text[]), CAST(:sampled AS boolean[]), CAST(:sample_seed AS bigint[]),
+                CAST(:sample_share AS numeric[]), CAST(:config_version AS integer[]))
+         AS u(fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt, findings, record,
+              sampled, sample_seed, sample_share, config_version)
+    ON CONFLICT (fixmedins_code, setl_id) DO NOTHING
+    RETURNING fixmedins_code, setl_id
+""")
+_COLUMNS = ("fixmedins_code", "setl_id", "admdvs", "insutype", "psn_no", "business_date", "status", "vola_amt",
+            "findings", "record", "sampled", "sample_seed", "sample_share", "config_version")
 
 
 class Outcomes:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add_new(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    async def add_new(self, rows: list[dict[str, Any]], audited_at: Any) -> set[tuple[str, str]]:
         """Insert outcomes not recorded yet; returns the (fixmedins_code, setl_id) inserted."""
         if not rows:
             return set()
-        statement = (insert(AuditOutcome).on_conflict_do_nothing()
-                     .returning(AuditOutcome.fixmedins_code, AuditOutcome.setl_id))
-        return {(r.fixmedins_code, r.setl_id) for r in await self._session.execute(statement, rows)}
+        params: dict[str, Any] = {c: [row[c] for row in rows] for c in _COLUMNS}
+        params["findings"] = [_json(f) if f else "[]" for f in params["findings"]]
+        params["record"] = [_json(r) if r is not None else None for r in params["record"]]
+        params["audited_at"] = audited_at
+        return {(code, setl_id) for code, setl_id in await self._session.execute(_INSERT, params)}
 
     async def stored(self, fixmedins_code: str, setl_id: str) -> dict[str, Any] | None:
         """What the automatic audit recorded of a settlement: its rule findings, the record as received, and
@@ -31,3 +53,7 @@ class Outcomes:
             .where(tuple_(AuditOutcome.fixmedins_code, AuditOutcome.setl_id) == (fixmedins_code, setl_id))
         )).first()
         return dict(row._mapping) if row else None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

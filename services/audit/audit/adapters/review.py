@@ -46,7 +46,8 @@ class Findings:
         """Put findings in the queue (one per settlement); returns the ids inserted now."""
         if not rows:
             return set()
-        statement = insert(FindingRow).on_conflict_do_nothing().returning(FindingRow.finding_id)
+        table = FindingRow.__table__  # the core table: a few rows need no ORM bulk machinery
+        statement = insert(table).on_conflict_do_nothing().returning(table.c.finding_id)  # type: ignore[attr-defined]
         return set((await self._session.execute(statement, rows)).scalars())
 
     async def get(self, finding_id: uuid.UUID, *, for_update: bool = False) -> AuditFinding | None:
@@ -96,7 +97,7 @@ class Findings:
 
     async def record_decisions(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self._session.execute(insert(FindingDecision), rows)
+            await self._session.execute(insert(FindingDecision.__table__), rows)  # type: ignore[arg-type]
 
     async def decisions(self, finding_id: uuid.UUID) -> list[dict[str, Any]]:
         result = await self._session.execute(
@@ -108,7 +109,8 @@ class Findings:
         """Record deductions not recorded yet; returns the ids recorded now (each is published once)."""
         if not rows:
             return set()
-        statement = insert(Deduction).on_conflict_do_nothing().returning(Deduction.deduction_id)
+        table = Deduction.__table__
+        statement = insert(table).on_conflict_do_nothing().returning(table.c.deduction_id)  # type: ignore[attr-defined]
         return set((await self._session.execute(statement, rows)).scalars())
 
     async def deduction_of(self, finding_id: uuid.UUID) -> dict[str, Any] | None:

@@ -31,7 +31,8 @@ class AuditOutcome(Table, table=True):
     status: str = Field(max_length=12)
     vola_amt: Decimal = money()
     findings: list[dict[str, Any]] = jsonb()
-    record: dict[str, Any] = jsonb()
+    #: The record as received, kept only when a reviewer will read it (a finding, or the sample chose it).
+    record: dict[str, Any] | None = jsonb(nullable=True)
     audited_at: datetime = timestamp()
     sampled: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     #: The seed and share the random sample drew with (N art.13): anyone can draw it again.

@@ -40,6 +40,8 @@ class CatalogueItem:
     #: Read from the code and the unit once, at load: the rules ask for every line.
     kind: ItemKind
     per_day: bool
+    #: Limited to one sex or an age range.
+    limited: bool
 
 
 def item_kind(med_list_codg: str) -> ItemKind:
@@ -102,6 +104,7 @@ def _item(row: dict[str, str]) -> CatalogueItem:
         indications=tuple(p.strip() for p in (optional("indications") or "").split(";") if p.strip()),
         kind=item_kind(row["med_list_codg"].strip()),
         per_day=row["unit"].strip() == PER_DAY_UNIT,
+        limited=bool(optional("sex_limit") or optional("age_min") or optional("age_max")),
     )
 
 

@@ -14,14 +14,19 @@ from audit.domain.library import Stay, Subject
 from shared.money import ZERO
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # a value; not frozen for the cost of building one (see library.Line)
 class DayCharges:
     """One settlement's presence on one day of one person: the items charged that day and their quantities."""
 
     fixmedins_code: str
     setl_id: str
     med_type: str
-    items: dict[str, Decimal]
+    #: Quantity per item code: a Decimal, or its text as the index stored it (read only when a rule asks).
+    items: dict[str, Decimal | str]
+
+    def quantity(self, code: str) -> Decimal:
+        value = self.items.get(code)
+        return Decimal(value) if value is not None else Decimal(0)
 
 
 @dataclass
@@ -59,7 +64,7 @@ class History:
 
     def add(self, subject: Subject) -> None:
         """Remember an audited settlement, so the batch's later records see it."""
-        for day, items in charges_by_day(subject).items():
+        for day, items in subject.charges.items():
             self.days[(subject.psn_no, day)].append(
                 DayCharges(subject.fixmedins_code, subject.record.setl_id, subject.record.med_type, items))
         stay = subject.stay
@@ -69,12 +74,3 @@ class History:
         average.records += 1
         average.medfee_sumamt += subject.record.medfee_sumamt
 
-
-def charges_by_day(subject: Subject) -> dict[date, dict[str, Decimal]]:
-    """The settlement's quantities per day and item: the rows of the person × day × item index."""
-    days: dict[date, dict[str, Decimal]] = {}
-    for line in subject.lines:
-        items = days.setdefault(line.day, {})
-        code = line.detail.med_list_codg
-        items[code] = items.get(code, Decimal(0)) + line.detail.cnt
-    return days

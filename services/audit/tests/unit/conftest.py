@@ -12,7 +12,7 @@ import pytest
 from audit.domain.catalogue import shipped_catalogue
 from audit.domain.history import History
 from audit.domain.library import Facts, Subject
-from audit.domain.outcome import Outcome, RuleSetting, audit_record
+from audit.domain.outcome import Outcome, RuleSetting, as_settings, audit_record
 from audit.domain.rules import LIBRARY, RULES
 from shared.contracts.events import Finding
 from shared.contracts.settlement import SettlementRecord
@@ -73,7 +73,8 @@ class Make:
     def audit(self, record: SettlementRecord | Subject, history: History | None = None,
               rules: list[Any] | None = None) -> Outcome:
         subject = record if isinstance(record, Subject) else self.subject(record)
-        return audit_record(subject, Facts(self.catalogue, history or History()), RULES if rules is None else rules)
+        return audit_record(subject, Facts(self.catalogue, history or History()),
+                            as_settings(RULES if rules is None else rules))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import date
 from audit.domain.catalogue import shipped_catalogue
 from audit.domain.history import History
 from audit.domain.library import Facts, Subject
-from audit.domain.outcome import audit_record
+from audit.domain.outcome import as_settings, audit_record
 from audit.domain.rules import RULES
 from launcher.demo_data import SettlementFactory, demo_institutions
 from shared.contracts.settlement import SettlementRecord
@@ -23,7 +23,7 @@ def audit_day(violation_share: float, records: int = 3000) -> tuple[Counter[str]
     for institution, raw in factory.day_of(demo_institutions(), records):
         subject = Subject.of(institution.fixmedins_code, institution.admdvs, SettlementRecord.model_validate(raw),
                              catalogue)
-        outcome = audit_record(subject, Facts(catalogue, history), RULES)
+        outcome = audit_record(subject, Facts(catalogue, history), as_settings(RULES))
         history.add(subject)  # as the consumer does: later records see earlier ones
         statuses[outcome.status] += 1
         rules.update(outcome.rule_ids)

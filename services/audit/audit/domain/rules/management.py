@@ -5,15 +5,13 @@ against its own average. Source: the national rule base (国家医保智能审�
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from audit.domain.catalogue import CatalogueItem
-from audit.domain.library import Facts, Hits, Params, Rule, Subject, part_of
+from audit.domain.library import Facts, Hits, Line, Params, Rule, Subject, part_of
 from audit.domain.rules.policy import CATALOGUE, CITE, MedTypes
 from shared.contracts.settlement import FeeDetail
 from shared.money import ZERO, to_fen
@@ -35,21 +33,18 @@ def _before(s: Subject, facts: Facts, scope: Scope, code: str, day: date) -> Dec
     others = facts.history.others_on(s, day)
     if scope == "institution":
         others = [c for c in others if c.fixmedins_code == s.fixmedins_code]
-    return sum((c.items.get(code, Decimal(0)) for c in others), Decimal(0))
+    return sum((c.quantity(code) for c in others), Decimal(0))
 
 
 def _over_daily_limit(s: Subject, facts: Facts, scope: Scope,
-                      limit_of: Callable[[CatalogueItem], Decimal | None]) -> list[tuple[FeeDetail, Decimal]]:
-    """The units of each service charged beyond its daily limit, in the order they were charged."""
+                      lines: tuple[Line, ...]) -> list[tuple[FeeDetail, Decimal]]:
+    """The units of each service charged beyond its daily limit, in the order they were charged. (A drug's
+    quantity is what is dispensed, not taken in a day: MED-SUP-01 judges it.)"""
     hits = []
     charged: dict[tuple[str, date], Decimal] = {}
-    for line in s.lines:
-        item = line.item
-        if item is None or item.kind == "drug":
-            continue  # a drug's quantity is what is dispensed, not taken in a day: MED-SUP-01 judges it
-        limit = limit_of(item)
-        if limit is None:
-            continue
+    for line in lines:
+        limit = line.item.max_daily_qty  # type: ignore[union-attr]
+        assert limit is not None
         key = (line.detail.med_list_codg, line.day)
         before = charged[key] if key in charged else _before(s, facts, scope, *key)
         charged[key] = before + line.detail.cnt
@@ -62,15 +57,14 @@ def _over_daily_limit(s: Subject, facts: Facts, scope: Scope,
 def repeated_once_daily_item(s: Subject, facts: Facts, p: DailyLimitParams) -> Hits | None:
     """重复收费: an item billable once a day (a consultation, a bed-day) charged again the same day. The
     charges beyond the first are the violation."""
-    hits = _over_daily_limit(s, facts, p.scope, lambda item: item.max_daily_qty if item.max_daily_qty == 1 else None)
+    hits = _over_daily_limit(s, facts, p.scope, s.once_daily) if s.once_daily else None
     return Hits(hits) if hits else None
 
 
 def quantity_over_daily_limit(s: Subject, facts: Facts, p: DailyLimitParams) -> Hits | None:
     """超每日限量: a service charged in a day more times than the catalogue allows (three ECGs where four
     are the most); the units beyond the limit are the violation."""
-    hits = _over_daily_limit(s, facts, p.scope,
-                             lambda item: item.max_daily_qty if (item.max_daily_qty or 0) > 1 else None)
+    hits = _over_daily_limit(s, facts, p.scope, s.capped) if s.capped else None
     return Hits(hits) if hits else None
 
 
@@ -81,9 +75,7 @@ def per_day_item_charged_elsewhere(s: Subject, facts: Facts, p: Params) -> Hits 
     """跨结算重复收取按日计价项目: a bed-day or a day's nursing charged for a day on which another settlement
     of the person (here or at another institution) already charged one: a person has one bed a day."""
     hits, others = [], set()
-    for line in s.lines:
-        if line.item is None or not line.item.per_day:
-            continue
+    for line in s.per_day:
         code = line.detail.med_list_codg
         elsewhere = [c for c in facts.history.others_on(s, line.day) if code in c.items]
         if elsewhere:
@@ -104,10 +96,11 @@ def price_above_ceiling(s: Subject, facts: Facts, p: PriceParams) -> Hits | None
     """超标准收费: a unit price above the item's price ceiling; the difference times the quantity is the
     violation."""
     hits = []
+    factor = p.ceiling_factor
     for line in s.lines:
         if line.item is None or line.item.price_ceiling is None:
             continue
-        ceiling = line.item.price_ceiling * p.ceiling_factor
+        ceiling = line.item.price_ceiling if factor == 1 else line.item.price_ceiling * factor
         if line.detail.pric > ceiling:
             excess = min(to_fen((line.detail.pric - ceiling) * line.detail.cnt), line.detail.det_item_fee_sumamt)
             hits.append((line.detail, excess))
@@ -147,7 +140,7 @@ def overlapping_stays(s: Subject, facts: Facts, p: Params) -> Hits | None:
 
 
 class DuringStayParams(Params):
-    outpatient_med_types: MedTypes = ["11", "13", "14", "41"]
+    outpatient_med_types: MedTypes = ("11", "13", "14", "41")
     #: Only visits at the institution of the stay (住院期间本院门诊) rather than anywhere (挂床住院 too).
     same_institution: bool = False
 
@@ -158,7 +151,7 @@ def outpatient_during_stay(s: Subject, facts: Facts, p: DuringStayParams) -> Hit
     settlement its lines prove it; on the stay, its per-day lines on the days the person was elsewhere."""
     stay = s.stay
     if stay is None:
-        if s.record.med_type not in p.outpatient_med_types:
+        if s.record.med_type not in p.outpatient_med_types or s.psn_no not in facts.history.stays:
             return None
         stays = [o for o in facts.history.other_stays(s)
                  if not p.same_institution or o.fixmedins_code == s.fixmedins_code]
@@ -180,8 +173,7 @@ def outpatient_during_stay(s: Subject, facts: Facts, p: DuringStayParams) -> Hit
         day += timedelta(days=1)
     if not elsewhere:
         return None
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.day in elsewhere and line.item is not None and line.item.per_day]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.per_day if line.day in elsewhere]
     named = "; ".join(f"{d} {', '.join(sorted(v))}" for d, v in sorted(elsewhere.items()))
     return Hits(hits, f"住院期间另有门诊结算: {named}")
 
@@ -246,6 +238,9 @@ def cost_far_above_average(s: Subject, facts: Facts, p: AverageParams) -> Hits |
     of care; the part above that is what the reviewer weighs, taken from the dearest lines first."""
     average = facts.history.average(s.fixmedins_code, s.record.med_type)
     if average.records < p.min_records:
+        return None
+    # medfee > factor × (sum / records), without a division for the many records that pass
+    if s.record.medfee_sumamt * average.records <= p.factor * average.medfee_sumamt:
         return None
     threshold = to_fen(p.factor * average.mean)
     if s.record.medfee_sumamt <= threshold:

@@ -27,11 +27,11 @@ class IndicationParams(Params):
 
 def restricted_drug_without_indication(s: Subject, facts: Facts, p: IndicationParams) -> Hits | None:
     """超限定支付范围: a drug the catalogue pays only for some diagnoses (限定支付范围) billed with none of them."""
-    diagnoses = s.record.dise_codg
-    if not diagnoses and not p.flag_without_diagnosis:
+    diagnoses = s.diagnoses
+    if not s.drugs or (not diagnoses and not p.flag_without_diagnosis):
         return None
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.item is not None and line.item.indications and not with_prefix(diagnoses, line.item.indications)]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.drugs
+            if line.item.indications and not with_prefix(diagnoses, line.item.indications)]  # type: ignore[union-attr]
     return Hits(hits, f"诊断 {'、'.join(diagnoses) or '无'}") if hits else None
 
 
@@ -64,8 +64,7 @@ def stay_longer_than_norm(s: Subject, facts: Facts, p: StayNormParams) -> Hits |
     if days <= norm:
         return None
     beyond = stay.adm_date + timedelta(days=norm)
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.day >= beyond and line.item is not None and line.item.per_day]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.per_day if line.day >= beyond]
     return Hits(hits, f"住院 {days} 日，{main or '无诊断'} 标准 {norm} 日")
 
 
@@ -73,18 +72,20 @@ def stay_longer_than_norm(s: Subject, facts: Facts, p: StayNormParams) -> Hits |
 
 
 class DiagnosisSexParams(Params):
-    female_only: list[Icd10] = ["O", "N7", "N8", "N90", "N91", "N92", "N93", "N94", "N95", "N96", "N97", "N98",
+    female_only: tuple[Icd10, ...] = ("O", "N7", "N8", "N90", "N91", "N92", "N93", "N94", "N95", "N96", "N97", "N98",
                                 "C51", "C52", "C53", "C54", "C55", "C56", "C57", "C58", "D25", "D26", "D27",
-                                "Z32", "Z33", "Z34", "Z35", "Z36", "Z37", "Z39"]
-    male_only: list[Icd10] = ["N40", "N41", "N42", "N43", "N44", "N45", "N46", "N47", "N48", "N49", "N50", "N51",
-                              "C60", "C61", "C62", "C63", "D29"]
+                                "Z32", "Z33", "Z34", "Z35", "Z36", "Z37", "Z39")
+    male_only: tuple[Icd10, ...] = ("N40", "N41", "N42", "N43", "N44", "N45", "N46", "N47", "N48", "N49", "N50", "N51",
+                              "C60", "C61", "C62", "C63", "D29")
 
 
 def diagnosis_contradicts_sex(s: Subject, facts: Facts, p: DiagnosisSexParams) -> Hits | None:
     """诊断与性别不符: a diagnosis only one sex can have (pregnancy, prostate) for a person of the other."""
-    gend, diagnoses = s.record.gend, s.record.dise_codg
-    wrong = p.female_only if gend == "1" else p.male_only if gend == "2" else []
-    named = [d for d in diagnoses if with_prefix([d], wrong)]
+    gend = s.record.gend
+    if not s.diagnoses or gend not in ("1", "2"):
+        return None
+    wrong = p.female_only if gend == "1" else p.male_only
+    named = [d for d in s.diagnoses if d.startswith(wrong)]
     return Hits(s.all_lines(), f"诊断 {'、'.join(named)} 与性别 {gend} 不符") if named else None
 
 
@@ -111,9 +112,9 @@ def supply_beyond_days(s: Subject, facts: Facts, p: SupplyParams) -> Hits | None
     if limit is None:
         return None
     hits = []
-    for line in s.lines:
+    for line in s.drugs:
         item = line.item
-        if item is None or item.kind != "drug" or not item.max_daily_qty:
+        if item is None or not item.max_daily_qty:
             continue
         allowed = item.max_daily_qty * limit
         if line.detail.cnt > allowed:
@@ -128,7 +129,7 @@ class DrugClassParams(Params):
     #: ATC level compared: 5 characters is the chemical subgroup (J01CA, C08CA).
     level: Annotated[int, Field(ge=3, le=7)] = 5
     #: Classes used together by design (infusion solutions).
-    exempt: list[Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z]{0,6}$")]] = ["B05"]
+    exempt: tuple[Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z]{0,6}$")], ...] = ("B05",)
 
 
 def same_class_drugs(s: Subject, facts: Facts, p: DrugClassParams) -> Hits | None:
@@ -137,10 +138,12 @@ def same_class_drugs(s: Subject, facts: Facts, p: DrugClassParams) -> Hits | Non
     first: dict[str, str] = {}
     hits: list[tuple[FeeDetail, Decimal]] = []
     classes = set()
-    for line in s.lines:
+    if len(s.drugs) < 2:
+        return None
+    for line in s.drugs:
         code = line.detail.med_list_codg
-        atc = drug_class(code, p.level) if line.item is not None else None
-        if atc is None or any(atc.startswith(e) for e in p.exempt):
+        atc = drug_class(code, p.level)
+        if atc is None or atc.startswith(p.exempt):
             continue
         if first.setdefault(atc, code) != code:
             hits.append((line.detail, line.detail.det_item_fee_sumamt))

