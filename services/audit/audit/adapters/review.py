@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import any_, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,7 +68,7 @@ class Findings:
         if where.kind:
             statement = statement.where(FindingRow.kind == where.kind)
         if where.rule_id:
-            statement = statement.where(FindingRow.rule_ids.any(where.rule_id))  # type: ignore[attr-defined]
+            statement = statement.where(literal(where.rule_id) == any_(FindingRow.rule_ids))
         if where.after_seq is not None:
             statement = statement.where(FindingRow.seq > where.after_seq)
         return [_finding(row) for row in (await self._session.execute(statement)).scalars()]

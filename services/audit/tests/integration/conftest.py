@@ -99,10 +99,12 @@ class AuditHarness:
     async def decide(self, finding_id: str, body: dict[str, Any]) -> httpx.Response:
         return await self.client.post(f"/v1/findings/{finding_id}/decision", headers=operator_headers(), json=body)
 
-    async def finding_of(self, setl_id: str, **params: Any) -> dict[str, Any]:
+    async def finding_of(self, setl_id: str, **params: Any) -> dict[str, Any] | None:
+        """The settlement's finding in the queue (None while there is none: ``eventually`` waits for it)."""
         items = (await self.get("/v1/findings", fixmedins_code=self.code, limit=500, **params))["items"]
-        [found] = [f for f in items if f["setl_id"] == setl_id]
-        return found
+        found = [f for f in items if f["setl_id"] == setl_id]
+        assert len(found) <= 1
+        return found[0] if found else None
 
 
 @pytest.fixture
