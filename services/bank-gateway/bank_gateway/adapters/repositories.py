@@ -20,19 +20,40 @@ class Vouchers:
         statement = select(Voucher).where(Voucher.payment_id == payment_id)
         return (await self._session.execute(statement)).scalar_one_or_none()
 
+    async def payments_with_vouchers(self, payment_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        statement = select(Voucher.payment_id).where(Voucher.payment_id.in_(payment_ids))  # type: ignore[attr-defined]
+        return set((await self._session.execute(statement)).scalars())
+
+    async def locked(self, numbers: list[str]) -> dict[str, Voucher]:
+        """The vouchers with these numbers, locked in number order (so two batches never deadlock) and
+        re-read, so a receipt applied meanwhile by another transaction is seen."""
+        if not numbers:
+            return {}
+        statement = (select(Voucher).where(Voucher.voucher_no.in_(sorted(set(numbers))))  # type: ignore[attr-defined]
+                     .order_by(Voucher.voucher_no).with_for_update().execution_options(populate_existing=True))
+        return {v.voucher_no: v for v in (await self._session.execute(statement)).scalars()}
+
     async def get(self, voucher_no: str, *, for_update: bool = False) -> Voucher | None:
         # Locking re-reads the row into an object already loaded: a stale status would apply a receipt twice.
         return await self._session.get(Voucher, voucher_no, with_for_update=for_update, populate_existing=for_update)
 
     async def next_sequence(self, admdvs: str, issue_date: date) -> int:
-        statement = insert(VoucherSequence).values(admdvs=admdvs, issue_date=issue_date, last_seq=1)
+        return (await self.reserve_sequences(admdvs, issue_date, 1))[0]
+
+    async def reserve_sequences(self, admdvs: str, issue_date: date, count: int) -> list[int]:
+        """``count`` numbers of the region's day, in one statement: never given twice, never reused."""
+        statement = insert(VoucherSequence).values(admdvs=admdvs, issue_date=issue_date, last_seq=count)
         statement = statement.on_conflict_do_update(
-            index_elements=["admdvs", "issue_date"], set_={"last_seq": VoucherSequence.last_seq + 1}
+            index_elements=["admdvs", "issue_date"], set_={"last_seq": VoucherSequence.last_seq + count}
         ).returning(VoucherSequence.last_seq)
-        return int((await self._session.execute(statement)).scalar_one())
+        last = int((await self._session.execute(statement)).scalar_one())
+        return list(range(last - count + 1, last + 1))
 
     def add(self, voucher: Voucher) -> None:
         self._session.add(voucher)
+
+    def add_all(self, vouchers: list[Voucher]) -> None:
+        self._session.add_all(vouchers)
 
     async def overdue(self, issued_before: datetime, limit: int = 500) -> list[str]:
         """Vouchers still waiting for the bank's receipt that were issued before the cut-off, oldest first."""

@@ -15,8 +15,11 @@ from shared.messaging.envelope import Event
 
 
 async def record_receipts(events: list[Event[ReceiptReturned]], uow: BankGatewayUnitOfWork) -> None:
+    # One locked read for the batch; each receipt then sees what the ones before it in the batch did.
+    vouchers = await uow.vouchers.locked([e.payload.voucher_no for e in events])
     for event in events:
-        await apply_receipt(event.payload, uow, source="push", correlation_id=event.correlation_id)
+        settle(event.payload, vouchers.get(event.payload.voucher_no), uow, source="push",
+               correlation_id=event.correlation_id)
 
 
 async def apply_receipt(receipt: ReceiptReturned, uow: BankGatewayUnitOfWork, *, source: str,
@@ -24,8 +27,14 @@ async def apply_receipt(receipt: ReceiptReturned, uow: BankGatewayUnitOfWork, *,
     """Log the receipt with its outcome; the first final answer settles the voucher and is published
     (paid → ``bankgateway.payment-confirmed``, rejected → ``bankgateway.payment-rejected``) in the same
     transaction. Must run inside ``uow``; the caller commits."""
-    now = datetime.now(UTC)
     voucher = await uow.vouchers.get(receipt.voucher_no, for_update=True)
+    return settle(receipt, voucher, uow, source=source, correlation_id=correlation_id)
+
+
+def settle(receipt: ReceiptReturned, voucher: Voucher | None, uow: BankGatewayUnitOfWork, *, source: str,
+           correlation_id: str | None = None) -> Verdict:
+    """``apply_receipt`` for a voucher already read and locked in this unit of work."""
+    now = datetime.now(UTC)
     verdict = judge_receipt(receipt, _state(voucher))
     uow.receipts.log(receipt.voucher_no, receipt.status, verdict.outcome, receipt.model_dump(mode="json"), now,
                      source=source, detail=verdict.detail)
@@ -35,7 +44,7 @@ async def apply_receipt(receipt: ReceiptReturned, uow: BankGatewayUnitOfWork, *,
     voucher.bank_ref, voucher.value_date, voucher.receipt_at = receipt.bank_ref, receipt.value_date, now
     if receipt.status == "paid":
         assert receipt.value_date is not None
-        uow.outbox.add(topics.PAYMENT_CONFIRMED, PaymentConfirmed(**settled(voucher, receipt.bank_ref, now),
+        uow.outbox.add(topics.PAYMENT_CONFIRMED, PaymentConfirmed(**_outcome_fields(voucher, receipt.bank_ref, now),
                                                                   value_date=receipt.value_date),
                        key=voucher.fixmedins_code, correlation_id=correlation_id)
     else:
@@ -49,11 +58,11 @@ def publish_not_paid(uow: BankGatewayUnitOfWork, voucher: Voucher, *, bank_ref: 
     """累计顺延 (N art.18): a payment the bank refused or that was cancelled reaches disbursement, which carries
     it into the next payment to the institution."""
     uow.outbox.add(topics.PAYMENT_REJECTED, PaymentRejected(
-        **settled(voucher, bank_ref, at), reason_code=voucher.reason_code or "NARR",
+        **_outcome_fields(voucher, bank_ref, at), reason_code=voucher.reason_code or "NARR",
         reason=voucher.reason or "not paid"), key=voucher.fixmedins_code, correlation_id=correlation_id)
 
 
-def settled(voucher: Voucher, bank_ref: str, at: datetime) -> dict[str, object]:
+def _outcome_fields(voucher: Voucher, bank_ref: str, at: datetime) -> dict[str, object]:
     return dict(voucher_no=voucher.voucher_no, payment_id=voucher.payment_id, admdvs=voucher.admdvs,
                 fixmedins_code=voucher.fixmedins_code, insutype=voucher.insutype, period=voucher.period,
                 amount=voucher.amount, bank_ref=bank_ref, receipt_at=at)

@@ -25,6 +25,23 @@ class BankPayments:
             return None
         return await self.get(row["voucher_no"])
 
+    async def numbered(self, numbers: list[str]) -> dict[str, BankPayment]:
+        if not numbers:
+            return {}
+        statement = select(BankPayment).where(BankPayment.voucher_no.in_(numbers))  # type: ignore[attr-defined]
+        return {p.voucher_no: p for p in (await self._session.execute(statement)).scalars()}
+
+    async def add_new_many(self, rows: list[dict[str, Any]]) -> list[BankPayment]:
+        """The payments booked, in one statement; a number already booked is left as it is (pay at most once)."""
+        if not rows:
+            return []
+        statement = insert(BankPayment).values(rows).on_conflict_do_nothing().returning(BankPayment.voucher_no)
+        booked = set((await self._session.execute(statement)).scalars())
+        if not booked:
+            return []
+        found = await self.numbered(sorted(booked))
+        return [found[row["voucher_no"]] for row in rows if row["voucher_no"] in booked]
+
     async def paid_on(self, value_date: date, payee_acct: str | None = None) -> list[BankPayment]:
         statement = select(BankPayment).where(BankPayment.value_date == value_date, BankPayment.status == "paid")
         if payee_acct is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -29,18 +30,22 @@ log = logging.getLogger(__name__)
 
 
 async def receive_vouchers(events: list[Event[VoucherIssued]], uow: BankUnitOfWork) -> None:
+    """A batch of orders: the numbers already seen get their first outcome again (never a second payment);
+    the new ones are judged, booked together, and answered."""
     faults = await uow.faults.current()
+    orders: dict[str, VoucherIssued] = {}
+    repeats: Counter[str] = Counter()
     for event in events:
-        voucher = event.payload
-        existing = await uow.payments.get(voucher.voucher_no)
-        if existing is not None:
-            # A duplicate order gets the first outcome again, and is never paid twice.
-            if existing.status != "accepted":
-                send_receipt(uow, existing, faults)
-            continue
-        now = datetime.now(UTC)
+        repeats[event.payload.voucher_no] += event.payload.voucher_no in orders
+        orders.setdefault(event.payload.voucher_no, event.payload)
+    for existing in (await uow.payments.numbered(list(orders))).values():
+        del orders[existing.voucher_no]
+        repeats[existing.voucher_no] += 1
+    now = datetime.now(UTC)
+    rows = []
+    for voucher in orders.values():
         outcome, code, reason = _judge(voucher, faults)
-        payment = await uow.payments.add_new({
+        rows.append({
             "voucher_no": voucher.voucher_no, "msg_id": voucher.voucher_no, "payer_acct": voucher.payer.acct_no,
             "payee_acct": voucher.payee.acct_no, "payee_name": voucher.payee.acct_name,
             "payee_bank": voucher.payee.bank_code, "amount": voucher.amount,
@@ -49,11 +54,14 @@ async def receive_vouchers(events: list[Event[VoucherIssued]], uow: BankUnitOfWo
             "value_date": now.astimezone(SHANGHAI).date() if outcome == "paid" else None,
             "settled_at": now if outcome != "timeout" else None,
         })
-        if payment is None:
-            continue
+    for payment in await uow.payments.add_new_many(rows):  # a number taken meanwhile is not booked twice
         payment.bank_ref = _bank_ref(payment, now)
-        if outcome != "timeout":
+        if payment.status != "accepted":
             send_receipt(uow, payment, faults)
+    for payment in (await uow.payments.numbered([no for no, n in repeats.items() if n])).values():
+        for _ in range(repeats[payment.voucher_no]):
+            if payment.status != "accepted":  # a duplicate order gets the first outcome again
+                send_receipt(uow, payment, faults)
 
 
 def _bank_ref(payment: BankPayment, now: datetime) -> str:

@@ -99,7 +99,7 @@ async def test_a_voucher_with_no_receipt_is_asked_about_and_never_sent_twice(lin
         view = (await client.get(f"/v1/vouchers/{voucher_no}", headers=operator_headers())).json()
         return view if view["status"] == "paid" and len(view["receipts"]) == 2 else None
 
-    view = await eventually(paid)
+    view = await eventually(paid, timeout=40)
     assert view["status_queries"]["count"] >= 1 and view["status_queries"]["last_answer"] == "paid"
     assert sorted((r["source"], r["outcome"]) for r in view["receipts"]) == \
         [("push", "duplicate"), ("status-query", "applied")]
