@@ -54,7 +54,7 @@ class AuditIndex:
                 ranges.add((s.psn_no, stay.adm_date + timedelta(days=1), last))
         psns, los, his = (list(x) for x in zip(*ranges, strict=True))
         result = await self._session.execute(text("""
-            SELECT DISTINCT p.psn_no, p.fee_date, p.fixmedins_code, p.setl_id, p.med_type, p.items
+            SELECT DISTINCT p.psn_no, p.fee_date, p.fixmedins_code, p.setl_id, p.med_type, CAST(p.items AS text)
             FROM unnest(CAST(:psns AS text[]), CAST(:los AS date[]), CAST(:his AS date[])) AS k(psn_no, lo, hi)
             JOIN person_days AS p ON p.psn_no = k.psn_no AND p.fee_date BETWEEN k.lo AND k.hi
         """), {"psns": psns, "los": los, "his": his})

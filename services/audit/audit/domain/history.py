@@ -5,6 +5,7 @@ so later records of a batch see earlier ones."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +22,16 @@ class DayCharges:
     fixmedins_code: str
     setl_id: str
     med_type: str
-    #: Quantity per item code: a Decimal, or its text as the index stored it (read only when a rule asks).
-    items: dict[str, Decimal | str]
+    #: Quantity per item code; or the index's JSON text of it, read only when a rule asks (most never do).
+    items: dict[str, Decimal] | str
+
+    def quantities(self) -> dict[str, Decimal]:
+        if isinstance(self.items, str):
+            self.items = {code: Decimal(qty) for code, qty in json.loads(self.items).items()}
+        return self.items
 
     def quantity(self, code: str) -> Decimal:
-        value = self.items.get(code)
-        return Decimal(value) if value is not None else Decimal(0)
+        return self.quantities().get(code, Decimal(0))
 
 
 @dataclass

@@ -77,7 +77,7 @@ def per_day_item_charged_elsewhere(s: Subject, facts: Facts, p: Params) -> Hits 
     hits, others = [], set()
     for line in s.per_day:
         code = line.detail.med_list_codg
-        elsewhere = [c for c in facts.history.others_on(s, line.day) if code in c.items]
+        elsewhere = [c for c in facts.history.others_on(s, line.day) if code in c.quantities()]
         if elsewhere:
             hits.append((line.detail, line.detail.det_item_fee_sumamt))
             others |= {f"{c.fixmedins_code}/{c.setl_id}" for c in elsewhere}
