@@ -114,6 +114,14 @@ def resolve(admdvs: str, version: int, config: AuditConfig, library: Mapping[str
     return RegionAudit(admdvs, version, config, settings)
 
 
+def parse_override(body: Mapping[str, Any]) -> RuleOverride:
+    """One rule's setting as an operator sends it; ``InvalidConfig`` names each field at fault."""
+    try:
+        return RuleOverride.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidConfig(_errors(exc)) from exc
+
+
 def parse(body: Mapping[str, Any], library: Mapping[str, Rule]) -> AuditConfig:
     """An operator's configuration, validated whole; ``InvalidConfig`` lists every field at fault."""
     try:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from audit.domain.config import AuditConfig, InvalidConfig, RegionAudit, RuleOverride, parse, resolve
+from audit.domain.config import AuditConfig, InvalidConfig, RegionAudit, parse, parse_override, resolve
 from audit.domain.library import Rule
 from audit.service.uow import AuditUnitOfWork
 
@@ -67,10 +67,7 @@ async def change_rule(admdvs: str, rule_id: str, override: Mapping[str, Any], uo
         raise InvalidConfig([{"field": "rule_id", "message": f"no rule {rule_id} in the library"}])
     async with uow:
         current = (await configs.in_force(uow, {admdvs}))[admdvs]
-        try:
-            setting = RuleOverride.model_validate(override)
-        except ValueError as exc:
-            raise InvalidConfig([{"field": "(body)", "message": str(exc)}]) from exc
+        setting = parse_override(override)
         body = current.config.model_dump(mode="json")
         body["rules"] = {**body["rules"], rule_id: setting.model_dump(mode="json", exclude_none=True)}
         config = parse(body, configs.library)

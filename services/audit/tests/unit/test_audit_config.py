@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit.domain.config import DEFAULT_SAMPLE_SHARE, AuditConfig, InvalidConfig, parse, resolve
+from audit.domain.config import DEFAULT_SAMPLE_SHARE, AuditConfig, InvalidConfig, parse, parse_override, resolve
 from audit.domain.rules import LIBRARY
 
 
@@ -67,3 +67,9 @@ def test_the_description_shows_each_rule_as_the_region_runs_it():  # N art.13
     readmission = next(r for r in described["rules"] if r["rule_id"] == "MGT-RDM-01")
     assert readmission["params"]["days"] == 30 and readmission["overridden"]
     assert Decimal(described["sample_share"]) == Decimal("0.05")
+
+
+def test_one_rules_setting_names_its_bad_field():  # contract.md: 422 naming each field
+    with pytest.raises(InvalidConfig) as raised:
+        parse_override({"enable": False, "clear_cut": "sometimes"})
+    assert {e["field"] for e in raised.value.errors} == {"enable", "clear_cut"}
