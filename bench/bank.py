@@ -107,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--faults", action="store_true", help="the drill's faults: rejects, timeouts, duplicates")
+    parser.add_argument("--receipt-timeout", type=float, default=30,
+                        help="seconds without a receipt before the gateway asks the bank (BANK_GATEWAY_RECEIPT_TIMEOUT_S)")
     args = parser.parse_args()
 
     run_dir = ROOT / ".run" / f"bench-bank-{os.getpid()}"
@@ -117,7 +119,7 @@ def main() -> None:
                   ports=ports, log_dir=run_dir / "logs", topic_prefix=f"{name}.", echo=False,
                   extra_env={f"{s.env_prefix}_DATABASE_NAME": f"{name}_{s.name.replace('-', '_')}" for s in SERVICES}
                   | {"JISHI_LOG_LEVEL": "WARNING", "BANK_GATEWAY_BANK_URL": f"http://127.0.0.1:{ports['bank-simulator']}",
-                     "BANK_GATEWAY_RECEIPT_TIMEOUT_S": "5", "BANK_GATEWAY_STATUS_QUERY_BACKOFF_S": "1"})
+                     "BANK_GATEWAY_RECEIPT_TIMEOUT_S": str(args.receipt_timeout), "BANK_GATEWAY_STATUS_QUERY_BACKOFF_S": "1"})
     try:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start(BANK_SERVICES)
@@ -128,7 +130,7 @@ def main() -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
 
     print(f"machine: {machine()}")
-    print(f"{result['count']} payment orders sent in {result['sent_seconds']:.1f} s"
+    print(f"receipt timeout {args.receipt_timeout:g} s; {result['count']} payment orders sent in {result['sent_seconds']:.1f} s"
           f"{' with the drill faults ' + json.dumps(FAULTS) if args.faults else ''}")
     print(f"settled {result['settled']} ({result['outcomes']['paid']} paid, {result['outcomes']['rejected']} rejected)"
           f" in {result['seconds']:.1f} s")

@@ -25,6 +25,9 @@ class BankGatewaySettings(ServiceSettings):
     #: How often overdue vouchers are looked for, and how many status queries may be in flight at once.
     status_query_scan_s: float = 1.0
     status_query_concurrency: int = 8
+    #: At most this many overdue vouchers followed up at once, oldest first: when the bank (or we) fall far
+    #: behind, the questions must not become the load that keeps us behind.
+    status_query_following_max: int = 200
 
     @property
     def bank_credential(self) -> str:

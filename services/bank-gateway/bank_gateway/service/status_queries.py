@@ -37,10 +37,11 @@ def status_queries(settings: BankGatewaySettings, link: BankLink) -> Callable[[U
             while not stopping.is_set():
                 try:
                     cutoff = datetime.now(UTC) - timedelta(seconds=settings.receipt_timeout_s)
+                    room = settings.status_query_following_max - len(following)
                     async with uow_factory() as uow:
-                        overdue = await uow.vouchers.overdue(cutoff)
+                        overdue = await uow.vouchers.overdue(cutoff, limit=max(room, 0) + len(following))
                     for voucher_no in overdue:
-                        if voucher_no not in following:
+                        if voucher_no not in following and len(following) < settings.status_query_following_max:
                             task = asyncio.create_task(follow_up(voucher_no, uow_factory, link, settings, stopping, gate))
                             following[voucher_no] = task
                             task.add_done_callback(lambda _, no=voucher_no: following.pop(no, None))
