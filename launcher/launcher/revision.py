@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -44,7 +45,7 @@ def _render(package: str) -> tuple[str, str]:
             engine = create_async_engine(database_url(postgres.url, "scratch", driver="postgresql+asyncpg"))
             async with engine.connect() as conn:
                 def compare(sync):  # type: ignore[no-untyped-def]
-                    context = MigrationContext.configure(sync, opts={"compare_type": True})
+                    context = MigrationContext.configure(sync, opts={"compare_type": _same_type})
                     ops = produce_migrations(context, metadata)
                     return render_python_code(ops.upgrade_ops), render_python_code(ops.downgrade_ops)
 
@@ -56,6 +57,14 @@ def _render(package: str) -> tuple[str, str]:
     finally:
         postgres.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _same_type(context, inspected_column, metadata_column, inspected_type, metadata_type):  # type: ignore[no-untyped-def]
+    """TEXT in the database and an unbounded String in the tables are the same to PostgreSQL: no diff."""
+    declared = getattr(metadata_type, "impl_instance", metadata_type)  # SQLModel's AutoString is a decorator
+    if isinstance(inspected_type, sa.Text) and isinstance(declared, sa.String) and not declared.length:
+        return False
+    return None  # the default comparison
 
 
 def _clean(code: str) -> str:

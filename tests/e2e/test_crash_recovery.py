@@ -77,8 +77,10 @@ async def test_audit_killed_mid_load_processes_every_record_exactly_once(fresh_s
         assert len({x["event_id"] for x in audited}) == RECORDS  # one outcome event per record, never two
         assert len({x["payload"]["setl_id"] for x in audited}) == RECORDS
 
+        counts = await api.operator_get("disbursement", "/v1/intake", admdvs=REGION)
         run = await api.wait_settled(await api.daily_run(REGION, DAY.isoformat()))
-        assert run["records"] == RECORDS
+        # audit-first (即审即拨): a record the audit found suspicious waits for review; every other is paid
+        assert run["records"] == counts["with_line"] >= RECORDS * 0.95
         today = datetime.now(UTC).astimezone(SHANGHAI).date().isoformat()
         bank = await api.operator_get("bank-simulator", "/v1/payments", value_date=today)
         books = await api.operator_get("accounting", "/v1/trial-balance")

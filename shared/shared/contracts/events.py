@@ -154,6 +154,9 @@ class LineComputed(_Payload):
     ratio: Ratio
     amount: Money
     policy_version: int
+    #: The daily batch that pays it (the closing business date of its batch, N art.22); None once a monthly
+    #: settlement took it in instead. Published again if the line moves to a later batch (N art.21).
+    batch_date: date | None = None
     computed_at: AwareDatetime
 
 
@@ -211,21 +214,22 @@ class PaymentOrdered(_Payload):
     ordered_at: AwareDatetime
 
 
-class OrderedLine(_Payload):
-    setl_id: Code
-    line_id: uuid.UUID
-    amount: Money
-
-
 class LinesOrdered(_Payload):
-    """Which settlements' lines a payment carries (in chunks: a payment may cover thousands)."""
+    """A daily payment and the batches of lines it carries: every line of ``fixmedins_code``, ``insutype`` and
+    ``period`` whose ``batch_date`` is one of ``batch_dates``, plus what the earlier payments in
+    ``carried_from`` owed (N art.18). One event a payment, however many lines (a batch may hold a million)."""
 
     payment_id: uuid.UUID
+    run_id: uuid.UUID
     fixmedins_code: Code
+    insutype: Insutype
+    period: Period
+    batch_dates: Annotated[list[date], Field(min_length=1)]
     ordered_at: AwareDatetime
-    #: "postponed" when the batch fell on a non-working day and waits for the next run (N art.18).
-    payment_status: Literal["ordered", "postponed"] = "ordered"
-    lines: Annotated[list[OrderedLine], Field(min_length=1, max_length=1000)]
+    #: "postponed" when the batch fell on a non-working day and waits for the next run; "held" while the
+    #: institution is suspended (N art.18, art.21).
+    payment_status: Literal["ordered", "postponed", "held"] = "ordered"
+    carried_from: list[uuid.UUID] = []
 
 
 # bank gateway and the bank ---------------------------------------------------------------------------------

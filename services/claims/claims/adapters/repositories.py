@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.adapters.tables import Institution as InstitutionRow
-from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewLinePayment, ViewPayment
+from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewPayment
 from claims.domain.institution import Institution
 from shared.contracts.events import BankAccount
 
@@ -123,14 +124,25 @@ class Views:
         )
         return list((await self._session.execute(statement)).scalars())
 
-    async def payments(self, fixmedins_code: str, setl_id: str) -> list[tuple[ViewLinePayment, ViewPayment | None]]:
-        statement = (
-            select(ViewLinePayment, ViewPayment)
-            .outerjoin(ViewPayment, ViewPayment.payment_id == ViewLinePayment.payment_id)  # type: ignore[arg-type]
-            .where(and_(ViewLinePayment.fixmedins_code == fixmedins_code, ViewLinePayment.setl_id == setl_id))
-            .order_by(ViewLinePayment.ordered_at)  # type: ignore[arg-type]
+    async def payments_of_batches(self, fixmedins_code: str,
+                                  batches: set[tuple[str, str, date]]) -> list[ViewPayment]:
+        """The daily payments that carry these batches (fund, month, batch date) of an institution."""
+        if not batches:
+            return []
+        statement = select(ViewPayment).where(
+            ViewPayment.fixmedins_code == fixmedins_code,
+            tuple_(ViewPayment.insutype, ViewPayment.period).in_([(i, p) for i, p, _ in batches]),
         )
-        return [(link, payment) for link, payment in (await self._session.execute(statement)).all()]
+        wanted = {(i, p, d.isoformat()) for i, p, d in batches}
+        return [payment for payment in (await self._session.execute(statement)).scalars()
+                if any((payment.insutype, payment.period, d) in wanted for d in payment.batch_dates)]
+
+    async def payments_carrying(self, payment_ids: list[str]) -> list[ViewPayment]:
+        """Later payments that took over any of these (N art.18)."""
+        if not payment_ids:
+            return []
+        statement = select(ViewPayment).where(ViewPayment.carried_from.op("?|")(array(payment_ids)))  # type: ignore[attr-defined]
+        return list((await self._session.execute(statement)).scalars())
 
     async def upsert(self, table: type, rows: list[dict[str, Any]], *, keys: list[str],
                      update: list[str] | None = None, where: Any = None) -> None:

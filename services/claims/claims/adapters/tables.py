@@ -12,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from sqlalchemy.dialects.postgresql import JSONB
+
 from shared.columns import jsonb, money, table_base, timestamp
 
 Table = table_base()
@@ -68,46 +70,49 @@ class ViewAudit(Table, table=True):
 
 
 class ViewLine(Table, table=True):
-    """A disbursement line (from ``disbursement.line-computed``); may arrive after its ordering."""
+    """A disbursement line (from ``disbursement.line-computed``, again when it moves to another batch)."""
 
     __tablename__ = "view_lines"
 
     line_id: uuid.UUID = Field(primary_key=True)
     fixmedins_code: str = Field(max_length=30)
     setl_id: str = Field(max_length=30)
+    insutype: str = Field(max_length=3)
+    period: str = Field(max_length=7)
     amount: Decimal = money()
-    ratio: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(7, 4), nullable=True))
-    business_date: date | None = None
-    policy_version: int | None = None
-    computed_at: datetime | None = timestamp(nullable=True)
+    ratio: Decimal = Field(sa_column=sa.Column(sa.Numeric(7, 4), nullable=False))
+    business_date: date
+    #: The daily batch that pays it; None once a monthly settlement took it in.
+    batch_date: date | None = None
+    policy_version: int
+    computed_at: datetime = timestamp()
 
 
 sa.Index("view_lines_by_settlement", ViewLine.fixmedins_code, ViewLine.setl_id)
 
 
-class ViewLinePayment(Table, table=True):
-    """Which payment carried a line (from ``disbursement.lines-ordered``); a postponed line has several."""
-
-    __tablename__ = "view_line_payments"
-
-    line_id: uuid.UUID = Field(primary_key=True)
-    payment_id: uuid.UUID = Field(primary_key=True)
-    fixmedins_code: str = Field(max_length=30)
-    setl_id: str = Field(max_length=30)
-    ordered_at: datetime = timestamp()
-
-
-sa.Index("view_line_payments_by_settlement", ViewLinePayment.fixmedins_code, ViewLinePayment.setl_id)
-
-
 class ViewPayment(Table, table=True):
-    """A payment's voucher and bank outcome (from the bank gateway's events)."""
+    """A daily payment (from ``disbursement.lines-ordered``) with its voucher and the bank's outcome (from
+    the bank gateway's events, which may come first). It carries every line of its institution, fund, month
+    and batch, and whatever the payments in ``carried_from`` still owed."""
 
     __tablename__ = "view_payments"
 
     payment_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str | None = Field(default=None, max_length=30)
+    insutype: str | None = Field(default=None, max_length=3)
+    period: str | None = Field(default=None, max_length=7)
+    #: The daily batches whose lines it pays (ISO dates).
+    batch_dates: list[str] = Field(default_factory=list, sa_column=sa.Column(JSONB, nullable=False,
+                                                                             server_default=sa.text("'[]'::jsonb")))
+    carried_from: list[str] = Field(default_factory=list, sa_column=sa.Column(JSONB, nullable=False,
+                                                                              server_default=sa.text("'[]'::jsonb")))
+    ordered_at: datetime | None = timestamp(nullable=True)
     voucher_no: str | None = Field(default=None, max_length=35)
     status: str = Field(max_length=12)
     reason: str | None = None
     issued_at: datetime | None = timestamp(nullable=True)
     receipt_at: datetime | None = timestamp(nullable=True)
+
+
+sa.Index("view_payments_by_month", ViewPayment.fixmedins_code, ViewPayment.insutype, ViewPayment.period)

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from claims.adapters.tables import ViewAudit, ViewLine, ViewLinePayment, ViewPayment
+from claims.adapters.tables import ViewAudit, ViewLine, ViewPayment
 from claims.service.uow import ClaimsUnitOfWork
 from shared.contracts import events as e
 from shared.contracts import topics
+from shared.contracts.codes import period_of
 from shared.messaging.consumer import Subscription
 from shared.messaging.envelope import Event
 
@@ -37,13 +38,9 @@ async def on_audited(events: list[Event[e.SettlementAudited]], uow: ClaimsUnitOf
 async def on_line_computed(events: list[Event[e.LineComputed]], uow: ClaimsUnitOfWork) -> None:
     rows = [
         {
-            "line_id": p.line_id,
-            "fixmedins_code": p.fixmedins_code,
-            "setl_id": p.setl_id,
-            "amount": p.amount,
-            "ratio": p.ratio,
-            "business_date": p.business_date,
-            "policy_version": p.policy_version,
+            "line_id": p.line_id, "fixmedins_code": p.fixmedins_code, "setl_id": p.setl_id,
+            "insutype": p.insutype, "period": period_of(p.business_date), "amount": p.amount, "ratio": p.ratio,
+            "business_date": p.business_date, "batch_date": p.batch_date, "policy_version": p.policy_version,
             "computed_at": p.computed_at,
         }
         for p in _latest(events, lambda p: p.line_id)
@@ -52,22 +49,18 @@ async def on_line_computed(events: list[Event[e.LineComputed]], uow: ClaimsUnitO
 
 
 async def on_lines_ordered(events: list[Event[e.LinesOrdered]], uow: ClaimsUnitOfWork) -> None:
-    lines: dict[Any, dict[str, Any]] = {}
-    links: dict[Any, dict[str, Any]] = {}
-    for event in events:
-        p = event.payload
-        for line in p.lines:
-            lines[line.line_id] = {"line_id": line.line_id, "fixmedins_code": p.fixmedins_code,
-                                   "setl_id": line.setl_id, "amount": line.amount}
-            links[(line.line_id, p.payment_id)] = {"line_id": line.line_id, "payment_id": p.payment_id,
-                                                   "fixmedins_code": p.fixmedins_code, "setl_id": line.setl_id,
-                                                   "ordered_at": p.ordered_at}
-    # A line not yet heard of is created bare; line-computed fills in the rest when it comes.
-    await uow.views.upsert(ViewLine, list(lines.values()), keys=["line_id"], update=[])
-    await uow.views.upsert(ViewLinePayment, list(links.values()), keys=["line_id", "payment_id"], update=[])
-    await uow.views.upsert(ViewPayment, [{"payment_id": pid, "status": "ordered"}
-                                         for pid in {p.payload.payment_id for p in events}],
-                           keys=["payment_id"], update=[])
+    """A daily payment and its batch; the bank's outcome may have been heard first, and is kept."""
+    rows = [
+        {
+            "payment_id": p.payment_id, "fixmedins_code": p.fixmedins_code, "insutype": p.insutype,
+            "period": p.period, "batch_dates": [d.isoformat() for d in p.batch_dates],
+            "carried_from": [str(i) for i in p.carried_from],
+            "ordered_at": p.ordered_at, "status": p.payment_status,
+        }
+        for p in _latest(events, lambda p: p.payment_id)
+    ]
+    await uow.views.upsert(ViewPayment, rows, keys=["payment_id"],
+                           update=["fixmedins_code", "insutype", "period", "batch_dates", "carried_from", "ordered_at"])
 
 
 async def on_voucher_issued(events: list[Event[e.VoucherIssued]], uow: ClaimsUnitOfWork) -> None:

@@ -95,18 +95,33 @@ class Line(Table, table=True):
     computed_at: datetime = timestamp()
     #: "record", or "reversal": the negative of a line whose settlement was cancelled (N art.10).
     kind: str = Field(default="record", max_length=10)
+    #: The daily batch that pays it, named by the batch's last day (open_batch); None once a monthly
+    #: settlement took it in instead. Set when the line is computed, so a run only sums its batch: a million
+    #: lines are paid without a million updates.
+    batch_date: date | None = None
+
+
+sa.Index("lines_by_batch", Line.admdvs, Line.batch_date, Line.fixmedins_code)
+
+
+class Batch(Table, table=True):
+    """A daily batch of a region, named by its last calendar day (N art.22): open while lines join it,
+    closed by the run that pays it — or by a later run, if its own day was never run."""
+
+    __tablename__ = "batches"
+
+    admdvs: str = Field(primary_key=True, max_length=6)
+    batch_date: date = Field(primary_key=True)
     run_id: uuid.UUID | None = None
-    payment_id: uuid.UUID | None = None
-
-
-sa.Index("lines_unordered", Line.admdvs, Line.business_date, postgresql_where=sa.text("run_id IS NULL"))
-sa.Index("lines_by_run", Line.run_id)
+    closed_at: datetime | None = timestamp(nullable=True)
 sa.Index("lines_by_settlement", Line.fixmedins_code, Line.setl_id)
 
 
 class Run(Table, table=True):
     __tablename__ = "runs"
-    __table_args__ = (sa.UniqueConstraint("run_type", "admdvs", "run_key"),)
+    __table_args__ = (sa.UniqueConstraint("run_type", "admdvs", "run_key"),
+                      sa.Index("runs_by_batch", "admdvs", "batch_date", unique=True,
+                               postgresql_where=sa.text("batch_date IS NOT NULL")))
 
     run_id: uuid.UUID = Field(primary_key=True)
     run_type: str = Field(max_length=30)
@@ -120,6 +135,8 @@ class Run(Table, table=True):
     computed_at: datetime = timestamp()
     signed_by: str | None = Field(default=None, max_length=100)
     signed_at: datetime | None = timestamp(nullable=True)
+    #: A daily run's batch (its last calendar day): the lines whose batch_date it is are this run's.
+    batch_date: date | None = None
     total: Decimal = money()
     payment_total: Decimal = money()
     summary: dict[str, Any] = jsonb()

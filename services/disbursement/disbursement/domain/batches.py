@@ -44,3 +44,13 @@ def batch_closing(day: date, batch: Batch, calendar: WorkingDayCalendar) -> date
     if closing < start:
         return batch_closing(end + timedelta(days=1), batch, calendar)
     return closing
+
+
+def open_batch(business_date: date, batch: Batch, closed: set[date]) -> date:
+    """The batch a line joins when it is computed: the one its business date falls in, or — when that batch's
+    run was already made (a late upload) — the next one not yet run, so nothing is ever left behind.
+    Batches are named by their last calendar day, which needs no calendar."""
+    key = batch_end(business_date, batch)
+    while key in closed:
+        key = batch_end(key + timedelta(days=1), batch)
+    return key

@@ -41,12 +41,18 @@ class SummaryLine:
 
 def daily_summary(lines: Iterable[tuple[GroupKey, Decimal]], carried: Iterable[tuple[GroupKey, Decimal]]) -> list[SummaryLine]:
     """Sum already-rounded record lines per group, and add what earlier payments carried in."""
+    return batch_summary(((key, 1, amount) for key, amount in lines), carried)
+
+
+def batch_summary(groups: Iterable[tuple[GroupKey, int, Decimal]],
+                  carried: Iterable[tuple[GroupKey, Decimal]]) -> list[SummaryLine]:
+    """The same from lines already summed per group (records, amount), as the database sums a large batch."""
     amounts: dict[GroupKey, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[GroupKey, int] = defaultdict(int)
     carried_in: dict[GroupKey, Decimal] = defaultdict(lambda: ZERO)
-    for key, amount in lines:
+    for key, records, amount in groups:
         amounts[key] += amount
-        counts[key] += 1
+        counts[key] += records
     for key, amount in carried:
         carried_in[key] += amount
     return [

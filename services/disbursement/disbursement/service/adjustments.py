@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from disbursement.domain.batches import open_batch
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import period_of
@@ -32,23 +33,34 @@ async def on_settlements_reversed(events: list[Event[SettlementReversed]], uow: 
             continue
         intake.reversed_at = p.reversed_at
         if intake.settled_run_id is not None:
+            # What the settlement paid for it: its fund payment less what audit deductions already took.
+            clawback = p.fund_pay_sumamt - await uow.deductions.applied_for(p.fixmedins_code, p.setl_id)
             await uow.deductions.add([{
                 "deduction_id": uuid.uuid5(_REVERSAL, f"{p.fixmedins_code}|{p.setl_id}"),
                 "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs, "setl_id": p.setl_id,
-                "insutype": p.insutype, "period": period_of(p.business_date), "amount": p.fund_pay_sumamt,
+                "insutype": p.insutype, "period": period_of(p.business_date), "amount": clawback,
                 "source": "reversal", "confirmed_at": p.reversed_at}])
             continue
         lines = await uow.lines.of_settlement(p.fixmedins_code, p.setl_id)
         owed = sum((line.amount for line in lines), intake.fund_pay_sumamt * 0)
         if lines and owed != 0:
             original = lines[0]
+            batch = await _open_batch_for(uow, original.admdvs, original.business_date, original.policy_version)
             negative = LineComputed(
                 line_id=uuid.uuid4(), fixmedins_code=p.fixmedins_code, admdvs=original.admdvs, setl_id=p.setl_id,
                 insutype=original.insutype, med_type=original.med_type, business_date=original.business_date,
                 fund_pay_sumamt=-original.fund_pay_sumamt, base=-original.base, ratio=original.ratio, amount=-owed,
-                policy_version=original.policy_version, computed_at=datetime.now(UTC))
+                policy_version=original.policy_version, batch_date=batch, computed_at=datetime.now(UTC))
             await uow.lines.add([{**negative.model_dump(), "period": original.period, "kind": "reversal"}])
             uow.outbox.add(topics.LINE_COMPUTED, negative, key=p.fixmedins_code, correlation_id=event.correlation_id)
+
+
+async def _open_batch_for(uow: DisbursementUnitOfWork, admdvs: str, business_date: date, version: int) -> date:
+    """The batch a negative line joins: the first not yet run from its settlement's date on."""
+    await uow.lines.lock_batches([admdvs], exclusive=False)
+    versions = {v.version: v.policy for v in (await uow.policies.versions([admdvs])).get(admdvs, [])}
+    closed = (await uow.lines.closed_batches([admdvs], business_date)).get(admdvs, set())
+    return open_batch(business_date, versions[version].batch, closed)
 
 
 async def on_deductions_confirmed(events: list[Event[DeductionConfirmed]], uow: DisbursementUnitOfWork) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from disbursement.adapters.tables import Intake
+from disbursement.adapters.tables import Intake, Line
+from disbursement.domain.batches import open_batch
 from disbursement.domain.lines import disbursement_line, payable_base
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.uow import DisbursementUnitOfWork
@@ -51,23 +52,26 @@ async def compute_lines(uow: DisbursementUnitOfWork, *, keys: list[tuple[str, st
     waiting = await uow.intake.waiting(keys, admdvs=admdvs)
     if not waiting:
         return 0
-    versions = await uow.policies.versions({w.admdvs for w in waiting if w.admdvs})
+    regions = {w.admdvs for w in waiting if w.admdvs}
+    versions = await uow.policies.versions(regions)
+    await uow.lines.lock_batches(regions, exclusive=False)
+    closed = await uow.lines.closed_batches(regions, min(w.business_date for w in waiting if w.business_date))
     now = datetime.now(UTC)
     lines: list[dict[str, Any]] = []
     for intake in waiting:
-        line = _line(intake, versions.get(intake.admdvs or "", []), now)
+        line = _line(intake, versions.get(intake.admdvs or "", []), closed.get(intake.admdvs or "", set()), now)
         if line is None:
             continue
-        lines.append(line.model_dump())
+        lines.append({**line.model_dump(), "period": period_of(line.business_date)})
         intake.line_id = line.line_id
         uow.outbox.add(topics.LINE_COMPUTED, line, key=line.fixmedins_code,
                        correlation_id=(correlation or {}).get((intake.fixmedins_code, intake.setl_id)))
-    await uow.lines.add([{**row, "period": period_of(row["business_date"])} for row in lines])
+    await uow.lines.add(lines)
     await uow.session.flush()
     return len(lines)
 
 
-def _line(intake: Intake, versions: list[Any], now: datetime) -> LineComputed | None:
+def _line(intake: Intake, versions: list[Any], closed: set[date], now: datetime) -> LineComputed | None:
     assert intake.business_date and intake.insutype and intake.med_type and intake.admdvs
     assert intake.fund_pay_sumamt is not None
     in_force = policy_in_force(versions, intake.business_date)
@@ -83,4 +87,17 @@ def _line(intake: Intake, versions: list[Any], now: datetime) -> LineComputed | 
         insutype=intake.insutype, med_type=intake.med_type, business_date=intake.business_date,
         fund_pay_sumamt=intake.fund_pay_sumamt, base=base, ratio=ratio, amount=disbursement_line(base, ratio),
         policy_version=in_force.version, computed_at=now,
+        batch_date=open_batch(intake.business_date, in_force.policy.batch, closed),
     )
+
+
+async def republish(uow: DisbursementUnitOfWork, lines: list[Line]) -> None:
+    """Lines that moved to another batch, or that a monthly settlement took in, are published again, so the
+    institution's view of each settlement says which payment will carry it."""
+    for line in lines:
+        uow.outbox.add(topics.LINE_COMPUTED, LineComputed(
+            line_id=line.line_id, fixmedins_code=line.fixmedins_code, admdvs=line.admdvs, setl_id=line.setl_id,
+            insutype=line.insutype, med_type=line.med_type, business_date=line.business_date,
+            fund_pay_sumamt=line.fund_pay_sumamt, base=line.base, ratio=line.ratio, amount=line.amount,
+            policy_version=line.policy_version, batch_date=line.batch_date, computed_at=line.computed_at,
+        ), key=line.fixmedins_code)

@@ -3,11 +3,11 @@
 from disbursement.adapters.repositories.institutions import Enrollments, Institutions, Payee
 from disbursement.adapters.repositories.intake import IntakeRepository, MonthTotals, SettledRecord
 from disbursement.adapters.repositories.ledgers import Assessments, Declarations, Deductions, SpecialCases
-from disbursement.adapters.repositories.lines import ClaimedLine, Lines
+from disbursement.adapters.repositories.lines import ClaimedGroup, Lines
 from disbursement.adapters.repositories.policies import Policies
 from disbursement.adapters.repositories.runs import Payments, Runs
 
 __all__ = [
-    "Assessments", "ClaimedLine", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
+    "Assessments", "ClaimedGroup", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
     "Lines", "MonthTotals", "Payee", "Payments", "Policies", "Runs", "SettledRecord", "SpecialCases",
 ]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,18 +24,26 @@ class Deductions:
             await self._session.execute(insert(Deduction).on_conflict_do_nothing(), rows)
 
     async def apply(self, run_id: uuid.UUID, admdvs: str, through_period: str) -> dict[tuple[str, str], Decimal]:
-        """Every unapplied deduction of the region up to this period, applied by this settlement once."""
-        statement = (
-            update(Deduction)
-            .where(Deduction.admdvs == admdvs, Deduction.applied_run_id.is_(None),  # type: ignore[union-attr]
-                   Deduction.period <= through_period)
-            .values(applied_run_id=run_id)
-            .returning(Deduction.fixmedins_code, Deduction.insutype, Deduction.amount)
-        )
+        """Every unapplied deduction of the region up to this period, applied by this settlement once. An
+        audit deduction on a settlement since cancelled deducts nothing: the cancellation took back all of it."""
+        rows = await self._session.execute(text(
+            "UPDATE deductions d SET applied_run_id = :run WHERE d.admdvs = :admdvs AND d.applied_run_id IS NULL "
+            "AND d.period <= :period RETURNING d.fixmedins_code, d.insutype, d.amount, "
+            "d.source <> 'reversal' AND EXISTS (SELECT 1 FROM intake i WHERE i.fixmedins_code = d.fixmedins_code "
+            "AND i.setl_id = d.setl_id AND i.reversed_at IS NOT NULL) AS voided"
+        ), {"run": run_id, "admdvs": admdvs, "period": through_period})
         totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-        for code, insutype, amount in await self._session.execute(statement):
-            totals[(code, insutype)] += amount
+        for code, insutype, amount, voided in rows:
+            if not voided:
+                totals[(code, insutype)] += amount
         return totals
+
+    async def applied_for(self, fixmedins_code: str, setl_id: str) -> Decimal:
+        """The audit deductions already taken from what a settlement was paid."""
+        statement = select(Deduction.amount).where(
+            Deduction.fixmedins_code == fixmedins_code, Deduction.setl_id == setl_id,
+            Deduction.applied_run_id.is_not(None), Deduction.source != "reversal")  # type: ignore[union-attr]
+        return sum((amount for amount in (await self._session.execute(statement)).scalars()), ZERO)
 
     async def confirmed(self, admdvs: str, period: str) -> dict[tuple[str, str], Decimal]:
         """Deductions confirmed so far for a month's settlements, applied or not."""

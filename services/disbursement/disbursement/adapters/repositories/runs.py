@@ -74,6 +74,18 @@ class Payments:
                 .values(carried_into=into)
             )
 
+    async def carried_into(self, payment_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """For each payment, the earlier payments it took over (N art.18)."""
+        ids = list(payment_ids)
+        if not ids:
+            return {}
+        rows = await self._session.execute(select(Payment.carried_into, Payment.payment_id).where(
+            Payment.carried_into.in_(ids)))  # type: ignore[union-attr]
+        out: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for into, payment_id in rows:
+            out.setdefault(into, []).append(payment_id)
+        return out
+
     async def of_run(self, run_id: uuid.UUID) -> list[Payment]:
         statement = select(Payment).where(Payment.run_id == run_id).order_by(
             Payment.fixmedins_code, Payment.insutype, Payment.period)

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from disbursement.adapters.tables import Payment, Run
-from disbursement.domain.daily import SummaryLine, carry_value, daily_summary
+from disbursement.adapters.repositories import ClaimedGroup
+from disbursement.domain.daily import SummaryLine, batch_summary, carry_value, daily_summary
 from disbursement.domain.errors import NoPolicy, PathNotEnabled
 from disbursement.domain.ids import payment_id
 from disbursement.domain.policy import VersionedPolicy
@@ -19,10 +20,9 @@ from disbursement.domain.versions import policy_in_force
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import INSUTYPES
-from shared.contracts.events import LinesOrdered, OrderedLine, PaymentOrdered
+from shared.contracts.events import LinesOrdered, PaymentOrdered
 from shared.money import total
 
-CHUNK = 1000
 
 
 async def existing_or_policy(uow: DisbursementUnitOfWork, run_type: str, admdvs: str, key: str, day: date,
@@ -69,6 +69,11 @@ def summarize(amounts: Iterable[tuple[tuple[str, str, str], Decimal]], carried: 
     return daily_summary(amounts, carried.items())
 
 
+def summarize_groups(groups: Iterable[ClaimedGroup], carried: Carried) -> list[SummaryLine]:
+    return batch_summary((((g.fixmedins_code, g.insutype, g.period), g.records, g.amount) for g in groups),
+                         carried.items())
+
+
 def payment_rows(run_id: uuid.UUID, run_type: str, admdvs: str, lines: Sequence[SummaryLine], *, status: str,
                  now: datetime, details: dict[tuple[str, str, str], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     rows = []
@@ -106,19 +111,21 @@ async def order(uow: DisbursementUnitOfWork, run: Run, payments: list[Payment], 
     """Publish each ordered payment for the bank gateway, and which settlements' lines it carries for claims."""
     payees = await uow.institutions.payees(p.fixmedins_code for p in payments)
     visible = [p for p in payments if p.status in ("ordered", "postponed", "held")]
-    carried_lines = await uow.lines.of_payments(p.payment_id for p in visible)
     for p in visible:
-        code = p.fixmedins_code
         if p.status == "ordered":
+            code = p.fixmedins_code
             uow.outbox.add(topics.PAYMENT_ORDERED, PaymentOrdered(
                 payment_id=p.payment_id, run_id=run.run_id, run_type=run.run_type, admdvs=run.admdvs,
                 fixmedins_code=code, insutype=p.insutype, period=p.period, business_date=business_date,
                 amount=p.amount, carried_in=p.carried_in, payment=p.payment, payee=payees[code].bank_acct,
                 purpose=f"{purpose} {INSUTYPES[p.insutype]} {p.period}", ordered_at=p.ordered_at), key=code)
-        lines = carried_lines.get(p.payment_id, [])
-        for start in range(0, len(lines), CHUNK):
-            uow.outbox.add(topics.LINES_ORDERED, LinesOrdered(
-                payment_id=p.payment_id, fixmedins_code=code, ordered_at=p.ordered_at,
-                payment_status="ordered" if p.status == "ordered" else "postponed",
-                lines=[OrderedLine(setl_id=s, line_id=lid, amount=a) for s, lid, a in lines[start:start + CHUNK]],
-            ), key=code)
+    batches = [date.fromisoformat(d) for d in run.summary.get("batches", [])]
+    if not batches:
+        return
+    carried_from = await uow.payments.carried_into(p.payment_id for p in visible)
+    for p in visible:
+        uow.outbox.add(topics.LINES_ORDERED, LinesOrdered(
+            payment_id=p.payment_id, run_id=run.run_id, fixmedins_code=p.fixmedins_code, insutype=p.insutype,
+            period=p.period, batch_dates=batches, ordered_at=p.ordered_at,
+            payment_status=p.status,  # type: ignore[arg-type]
+            carried_from=carried_from.get(p.payment_id, [])), key=p.fixmedins_code)

@@ -1,16 +1,18 @@
-"""The daily disbursement run (日拨付, JL art.11, N art.22): claim the enrolled institutions' unordered lines
-up to the business date, sum them per institution, fund and month with what was postponed earlier
-(N art.18), and order the payments. Weekly and dekad regions run it on the batch's closing working day."""
+"""The daily disbursement run (日拨付, JL art.11, N art.22): sum the batch's lines of the enrolled institutions
+per institution, fund and month, add what was postponed earlier (N art.18), and order the payments. Every
+line joined its batch when it was computed, so the run reads its batch instead of updating each line.
+Weekly and dekad regions run it on the batch's closing working day."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from disbursement.adapters.tables import Run
-from disbursement.domain.batches import batch_closing
+from disbursement.domain.batches import batch_closing, batch_end, open_batch
 from disbursement.domain.errors import NotABatchClosing
+from disbursement.service.lines import republish
 from disbursement.service.runs.common import (
     carry_in,
     enrolled_for,
@@ -19,7 +21,7 @@ from disbursement.service.runs.common import (
     order,
     payment_rows,
     record_carries,
-    summarize,
+    summarize_groups,
 )
 from disbursement.service.runs.view import run_view_of
 from disbursement.service.uow import DisbursementUnitOfWork
@@ -31,6 +33,7 @@ DAILY = "daily-disbursement"
 async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork,
                              calendar: WorkingDayCalendar) -> dict[str, Any]:
     async with uow:
+        await uow.lines.lock_batches([admdvs], exclusive=True)
         found = await existing_or_policy(uow, DAILY, admdvs, day.isoformat(), day, path="B")
         if isinstance(found, Run):
             return await run_view_of(found, uow, calendar)
@@ -39,26 +42,37 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
         if closing != day:
             raise NotABatchClosing(f"region {admdvs} pays in {policy.batch} batches; the batch of {day} closes "
                                    f"on {closing}")
+        batch = batch_end(day, policy.batch)
         due = calendar.add_working_days(day, policy.pay_within_working_days)
         working = calendar.is_working_day(day)
         automatic = policy.daily_sign_off == "automatic"
         now = datetime.now(UTC)
         institutions = await enrolled_for(uow, admdvs, "B")
+        # This batch, and any earlier one whose day was never run: no line is left behind.
+        closing = sorted(set(await uow.lines.open_batches(admdvs, batch)) | {batch})
+        closed = (await uow.lines.closed_batches([admdvs], batch)).get(admdvs, set()) | set(closing)
+        later = open_batch(batch + timedelta(days=1), policy.batch, closed)
+        # A suspended institution's lines wait in the next batch (N art.21): held, not lost.
+        await republish(uow, await uow.lines.move_batch(admdvs, closing, institutions, later))
         run = new_run(DAILY, admdvs, day.isoformat(), found.version, due, "computed", [], [], {})
-        claimed = await uow.lines.claim_for_run(run.run_id, admdvs, day, institutions)
+        run.batch_date = batch
+        claimed = await uow.lines.batch(admdvs, closing)
+        await uow.lines.close_batches(admdvs, closing, run.run_id, now)
         carried = await carry_in(uow, admdvs, institutions)
-        summary = summarize((((c.fixmedins_code, c.insutype, c.period), c.amount) for c in claimed), carried)
+        summary = summarize_groups(claimed, carried)
         # A batch that falls on a non-working day is made but not sent: the next working day's run carries it.
         status = "computed" if not automatic else "ordered" if working else "postponed"
-        rows = payment_rows(run.run_id, DAILY, admdvs, summary, status=status, now=now)
-        await uow.payments.add(rows)
+        await uow.payments.add(payment_rows(run.run_id, DAILY, admdvs, summary, status=status, now=now))
         await record_carries(uow, run.run_id, carried)
-        counts = Counter(c.fixmedins_code for c in claimed)
+        counts: Counter[str] = Counter()
+        for group in claimed:
+            counts[group.fixmedins_code] += group.records
         run.status = status
         run.total = sum((s.amount for s in summary), run.total)
         run.payment_total = sum((s.payment for s in summary if status == "ordered"), run.payment_total)
-        run.summary = {"business_date": day.isoformat(), "batch": policy.batch, "working_day": working,
-                       "records": len(claimed), "institutions": dict(counts)}
+        run.summary = {"business_date": day.isoformat(), "batch": policy.batch, "batch_date": batch.isoformat(),
+                       "batches": [d.isoformat() for d in closing],
+                       "working_day": working, "records": sum(counts.values()), "institutions": dict(counts)}
         if automatic:
             run.signed_by, run.signed_at = "system", now
         uow.runs.add(run)

@@ -15,6 +15,7 @@ from disbursement.domain.categories import category_of
 from disbursement.domain.daily import carry_value
 from disbursement.domain.ids import payment_id
 from disbursement.domain.monthly import net_settlement, settlement_due
+from disbursement.service.lines import republish
 from disbursement.service.runs.common import carry_in, existing_or_policy, new_run
 from disbursement.service.runs.prepayment import month_bounds
 from disbursement.service.runs.view import run_view_of
@@ -49,7 +50,8 @@ async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnit
             payable[key] += record.fund_pay_sumamt
             records[key] += 1
             categories[key][category_of(record.med_type)] += record.fund_pay_sumamt
-        daily_paid = await uow.lines.close_for_settlement(run.run_id)
+        daily_paid, taken_in = await uow.lines.close_for_settlement(run.run_id)
+        await republish(uow, taken_in)
         prepaid = await _prepaid(uow, admdvs, period)
         deductions = await uow.deductions.apply(run.run_id, admdvs, period)
         keys = set(payable) | set(daily_paid) | set(prepaid) | set(deductions)
