@@ -43,6 +43,7 @@ PRODUCER_OF_DOMAIN = {
     "audit": "audit",
     "disbursement": "disbursement",
     "bankgateway": "bank-gateway",
+    "accounting": "accounting",
     "bank": "bank-simulator",  # the fund's bank; in dev the simulator speaks for it
 }
 #: KEDA's target lag per replica (total lag / this = replicas wanted). Measured (bench/e2e.py, 2 cores shared by

@@ -22,6 +22,7 @@ VOUCHER_ISSUED = Topic("bankgateway.voucher-issued", e.VoucherIssued)
 RECEIPT_RETURNED = Topic("bank.receipt-returned", e.ReceiptReturned)
 PAYMENT_CONFIRMED = Topic("bankgateway.payment-confirmed", e.PaymentConfirmed)
 PAYMENT_REJECTED = Topic("bankgateway.payment-rejected", e.PaymentRejected)
+CONSISTENCY_CHECKED = Topic("accounting.consistency-checked", e.ConsistencyChecked)
 
 ALL: list[Topic[Any]] = [
     INSTITUTION_REGISTERED,
@@ -39,6 +40,7 @@ ALL: list[Topic[Any]] = [
     RECEIPT_RETURNED,
     PAYMENT_CONFIRMED,
     PAYMENT_REJECTED,
+    CONSISTENCY_CHECKED,
 ]
 
 
