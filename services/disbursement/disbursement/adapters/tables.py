@@ -275,3 +275,15 @@ class Declaration(Table, table=True):
     totals: dict[str, Any] = jsonb()
     declared_at: datetime = timestamp()
     late: bool
+
+
+class ConsistencyCheck(Table, table=True):
+    """Accounting's latest business-vs-finance check of a region's month (N art.19, art.22)."""
+
+    __tablename__ = "consistency_checks"
+
+    admdvs: str = Field(primary_key=True, max_length=6)
+    period: str = Field(primary_key=True, max_length=7)
+    agreed: bool
+    differences: list[dict[str, Any]] = jsonb()
+    checked_at: datetime = timestamp()

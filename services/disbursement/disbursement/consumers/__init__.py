@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from disbursement.service.adjustments import (
+    on_consistency_checked,
     on_declarations_submitted,
     on_deductions_confirmed,
     on_settlements_reversed,
@@ -22,6 +23,7 @@ subscriptions: list[Subscription[DisbursementUnitOfWork]] = [
     Subscription(topics.SETTLEMENT_REVERSED, on_settlements_reversed),
     Subscription(topics.DEDUCTION_CONFIRMED, on_deductions_confirmed),
     Subscription(topics.DECLARATION_SUBMITTED, on_declarations_submitted),
+    Subscription(topics.CONSISTENCY_CHECKED, on_consistency_checked),
     Subscription(topics.PAYMENT_CONFIRMED, on_payments_confirmed),
     Subscription(topics.PAYMENT_REJECTED, on_payments_rejected),
 ]

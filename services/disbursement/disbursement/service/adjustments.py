@@ -10,7 +10,13 @@ from disbursement.domain.batches import open_batch
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import period_of
-from shared.contracts.events import DeclarationSubmitted, DeductionConfirmed, LineComputed, SettlementReversed
+from shared.contracts.events import (
+    ConsistencyChecked,
+    DeclarationSubmitted,
+    DeductionConfirmed,
+    LineComputed,
+    SettlementReversed,
+)
 from shared.messaging.envelope import Event
 
 _REVERSAL = uuid.UUID("6f1c8e33-5b0e-4c6a-9d9e-3a6c1d2b7f10")
@@ -76,5 +82,15 @@ async def on_declarations_submitted(events: list[Event[DeclarationSubmitted]], u
     await uow.declarations.add([
         {"declaration_id": p.declaration_id, "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs,
          "period": p.period, "totals": p.totals, "declared_at": p.declared_at, "late": p.late}
+        for p in (e.payload for e in events)
+    ])
+
+
+async def on_consistency_checked(events: list[Event[ConsistencyChecked]], uow: DisbursementUnitOfWork) -> None:
+    """Accounting's check of a month (业财一致性, N art.22): the settlement run shows it, and its signature
+    waits while a difference stands unexplained."""
+    await uow.consistency.record([
+        {"admdvs": p.admdvs, "period": p.period, "agreed": p.agreed,
+         "differences": [d.model_dump(mode="json") for d in p.differences], "checked_at": p.checked_at}
         for p in (e.payload for e in events)
     ])

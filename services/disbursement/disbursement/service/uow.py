@@ -1,5 +1,6 @@
 from disbursement.adapters.repositories import (
     Assessments,
+    ConsistencyChecks,
     Declarations,
     Deductions,
     Enrollments,
@@ -26,6 +27,7 @@ class DisbursementUnitOfWork(UnitOfWork):
     special_cases: SpecialCases
     assessments: Assessments
     declarations: Declarations
+    consistency: ConsistencyChecks
 
     def _start(self) -> None:
         self.institutions = Institutions(self.session)
@@ -39,3 +41,4 @@ class DisbursementUnitOfWork(UnitOfWork):
         self.special_cases = SpecialCases(self.session)
         self.assessments = Assessments(self.session)
         self.declarations = Declarations(self.session)
+        self.consistency = ConsistencyChecks(self.session)

@@ -174,3 +174,48 @@ async def test_a_monthly_run_waits_for_an_operators_signature(harness: Harness) 
     assert (await harness.sign(run))["signed_at"] == signed["signed_at"]
     again = await harness.month_run("monthly-settlement", "2025-09")
     assert again["run_id"] == run["run_id"]
+
+
+async def test_a_settlement_cannot_be_signed_while_business_and_finance_disagree(harness: Harness) -> None:
+    """N art.19, art.22: accounting's check of the month is shown on the run; an unexplained difference blocks
+    the signature, and once explained the month is signed."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from shared.contracts.events import ConsistencyChecked, ConsistencyDifference
+
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(audit_mode="pay_first")
+    await harness.settlement(date(2025, 9, 1), "100.00")
+    await eventually(lambda: _recorded(harness, 1))
+    run = await harness.month_run("monthly-settlement", "2025-09")
+    assert run["consistency"] == {"checked": False}
+    difference = ConsistencyDifference(fixmedins_code=harness.code, insutype="310", kind="ordered-not-paid",
+                                       business=Decimal("60.00"), bank=Decimal("0.00"), books=Decimal("0.00"))
+    at = datetime.now(UTC)
+    await harness.send(topics.CONSISTENCY_CHECKED, ConsistencyChecked(
+        admdvs=harness.region, period="2025-09", agreed=False, differences=[difference], checked_at=at))
+
+    async def checked(explained: int) -> bool:
+        view = (await harness.client.get(f"/v1/runs/{run['run_id']}", headers=operator_headers())).json()
+        return bool(view["consistency"].get("checked") and
+                    len(view["consistency"]["differences"]) - view["consistency"]["unexplained"] == explained)
+
+    await eventually(lambda: checked(0))
+    response = await harness.client.post(f"/v1/runs/{run['run_id']}/sign-off", headers=operator_headers(),
+                                         json={"signed_by": "张会计"})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"] == [{"field": f"{harness.code}/310",
+                                  "message": "ordered-not-paid: business 60.00, bank 0.00, books 0.00"}]
+    explained = difference.model_copy(update={"explained": True, "explanation": "receipt came late; paid on 2 Oct"})
+    await harness.send(topics.CONSISTENCY_CHECKED, ConsistencyChecked(
+        admdvs=harness.region, period="2025-09", agreed=False, differences=[explained],
+        checked_at=at + timedelta(seconds=1)))
+
+    await eventually(lambda: checked(1))
+    response = await harness.client.post(f"/v1/runs/{run['run_id']}/sign-off", headers=operator_headers(),
+                                         json={"signed_by": "张会计"})
+    view = response.json()
+    assert view["status"] == "ordered" and view["consistency"]["unexplained"] == 0

@@ -2,12 +2,18 @@
 
 from disbursement.adapters.repositories.institutions import Enrollments, Institutions, Payee
 from disbursement.adapters.repositories.intake import IntakeRepository, MonthTotals, SettledRecord
-from disbursement.adapters.repositories.ledgers import Assessments, Declarations, Deductions, SpecialCases
+from disbursement.adapters.repositories.ledgers import (
+    Assessments,
+    ConsistencyChecks,
+    Declarations,
+    Deductions,
+    SpecialCases,
+)
 from disbursement.adapters.repositories.lines import ClaimedGroup, Lines
 from disbursement.adapters.repositories.policies import Policies
 from disbursement.adapters.repositories.runs import Payments, Runs
 
 __all__ = [
-    "Assessments", "ClaimedGroup", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
+    "Assessments", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
     "Lines", "MonthTotals", "Payee", "Payments", "Policies", "Runs", "SettledRecord", "SpecialCases",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from disbursement.adapters.tables import Assessment, Declaration, Deduction, SpecialCase
+from disbursement.adapters.tables import Assessment, ConsistencyCheck, Declaration, Deduction, SpecialCase
 from shared.money import ZERO
 
 
@@ -108,3 +108,23 @@ class Declarations:
             Declaration.declared_at)
         return {d.fixmedins_code: d for d in (await self._session.execute(statement)).scalars()}
 
+
+
+class ConsistencyChecks:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, rows: list[dict[str, Any]]) -> None:
+        """Keep the latest check of each region and month, whatever order the checks arrive in."""
+        if not rows:
+            return
+        statement = insert(ConsistencyCheck)
+        statement = statement.on_conflict_do_update(
+            index_elements=["admdvs", "period"],
+            set_={c: statement.excluded[c] for c in ("agreed", "differences", "checked_at")},
+            where=ConsistencyCheck.checked_at < statement.excluded.checked_at,
+        )
+        await self._session.execute(statement, rows)
+
+    async def get(self, admdvs: str, period: str) -> ConsistencyCheck | None:
+        return await self._session.get(ConsistencyCheck, (admdvs, period))

@@ -26,9 +26,8 @@ async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWor
             raise NotFound(f"run {run_id}")
         if run.status != "computed":
             return await run_view_of(run, uow, calendar)
-        blocking = run.summary.get("blocking")
-        if blocking:
-            raise Refused("the run cannot be signed while a difference stands unexplained", errors=blocking)
+        if run.run_type == "monthly-settlement":
+            await _refuse_unexplained_differences(uow, run.admdvs, run.run_key)
         now = datetime.now(UTC)
         held = await suspended(uow, run.admdvs)
         business_date = date.fromisoformat(run.run_key) if run.run_type == "daily-disbursement" else None
@@ -48,3 +47,17 @@ async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWor
         view = await run_view_of(run, uow, calendar)
         await uow.commit()
     return view
+
+
+async def _refuse_unexplained_differences(uow: DisbursementUnitOfWork, admdvs: str, period: str) -> None:
+    """N art.22: business and finance agree before the month is settled; a difference accounting found
+    and nobody explained blocks the signature, each named."""
+    check = await uow.consistency.get(admdvs, period)
+    if check is None:
+        return  # accounting has not checked this month yet: nothing known to disagree
+    open_ = [d for d in check.differences if not d.get("explained")]
+    if open_:
+        raise Refused(f"business and finance disagree on {len(open_)} line(s) of {period}; explain them in "
+                      "accounting first", errors=[{"field": f"{d['fixmedins_code']}/{d['insutype']}",
+                                                   "message": f"{d['kind']}: business {d['business']}, bank "
+                                                              f"{d['bank']}, books {d['books']}"} for d in open_])

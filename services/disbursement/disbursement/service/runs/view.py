@@ -34,8 +34,16 @@ async def run_view_of(run: Run, uow: DisbursementUnitOfWork, calendar: WorkingDa
             late_by = calendar.working_days_between(run.due_date, made_on)
         except CalendarNotLoaded:
             late_by = None  # late, by a count the loaded calendar cannot give
+    consistency = None
+    if run.run_type == "monthly-settlement":
+        check = await uow.consistency.get(run.admdvs, run.run_key)
+        consistency = {"checked": False} if check is None else {
+            "checked": True, "agreed": check.agreed, "checked_at": check.checked_at.isoformat(),
+            "unexplained": sum(1 for d in check.differences if not d.get("explained")),
+            "differences": check.differences}
     return {
         "run_id": str(run.run_id), "run_type": run.run_type, "admdvs": run.admdvs,
+        **({"consistency": consistency} if consistency is not None else {}),
         _KEYS.get(run.run_type, "period"): run.run_key,
         "status": run.status, "policy_version": run.policy_version, "computed_at": run.computed_at.isoformat(),
         "signed_by": run.signed_by, "signed_at": run.signed_at.isoformat() if run.signed_at else None,
