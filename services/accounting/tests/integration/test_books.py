@@ -41,7 +41,8 @@ async def test_the_database_refuses_an_entry_whose_debits_and_credits_differ(db:
     entry = uuid.uuid4()
     with pytest.raises(asyncpg.CheckViolationError, match="does not balance"):
         async with db.transaction():
-            await db.execute("INSERT INTO journal_entries VALUES ($1, $2, 'test', '310', '2025-09', '2025-09-02', "
+            await db.execute("INSERT INTO journal_entries (entry_id, source_event_id, source_type, fund, period, "
+                             "entry_date, memo, posted_at) VALUES ($1, $2, 'test', '310', '2025-09', '2025-09-02', "
                              "'unbalanced', now())", entry, uuid.uuid4())
             await db.execute("INSERT INTO postings (entry_id, account_code, side, amount, fund, period) VALUES "
                              "($1, '120101', 'D', 100.00, '310', '2025-09'), ($1, '1004', 'C', 99.99, '310', '2025-09')",
@@ -50,15 +51,23 @@ async def test_the_database_refuses_an_entry_whose_debits_and_credits_differ(db:
 
 
 async def test_the_database_refuses_a_negative_or_sideless_leg(db: asyncpg.Connection) -> None:
-    entry = uuid.uuid4()
-    await db.execute("INSERT INTO journal_entries VALUES ($1, $2, 'test', '310', '2025-09', '2025-09-02', 'x', now())",
-                     entry, uuid.uuid4())
-    with pytest.raises(asyncpg.CheckViolationError):
-        await db.execute("INSERT INTO postings (entry_id, account_code, side, amount, fund, period) VALUES "
-                         "($1, '1004', 'C', -5.00, '310', '2025-09')", entry)
-    with pytest.raises(asyncpg.CheckViolationError):
-        await db.execute("INSERT INTO postings (entry_id, account_code, side, amount, fund, period) VALUES "
-                         "($1, '1004', 'X', 5.00, '310', '2025-09')", entry)
+    for bad in ("'C', -5.00", "'X', 5.00"):
+        entry = uuid.uuid4()
+        with pytest.raises(asyncpg.CheckViolationError):
+            async with db.transaction():
+                await db.execute("INSERT INTO journal_entries (entry_id, source_event_id, source_type, fund, period, "
+                                 "entry_date, memo, posted_at) VALUES ($1, $2, 'test', '310', '2025-09', "
+                                 "'2025-09-02', 'x', now())", entry, uuid.uuid4())
+                await db.execute("INSERT INTO postings (entry_id, account_code, side, amount, fund, period) VALUES "
+                                 f"($1, '1004', {bad}, '310', '2025-09')", entry)
+
+
+async def test_the_database_refuses_an_entry_without_legs(db: asyncpg.Connection) -> None:  # N art.19
+    with pytest.raises(asyncpg.CheckViolationError, match="has no legs"):
+        await db.execute("INSERT INTO journal_entries (entry_id, source_event_id, source_type, fund, period, "
+                         "entry_date, memo, posted_at) VALUES ($1, $2, 'test', '310', '2025-09', '2025-09-02', "
+                         "'empty', now())", uuid.uuid4(), uuid.uuid4())
+    assert await db.fetchval("SELECT count(*) FROM journal_entries") == 0
 
 
 async def test_a_confirmed_payment_is_posted_once_however_often_it_is_delivered(settings: AccountingSettings) -> None:

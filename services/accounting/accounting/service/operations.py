@@ -1,0 +1,105 @@
+"""What an operator does to the books: record finance's transfer (SX §4), reverse an entry (冲销), close a
+month (结账). Each is idempotent: the same request again answers what the first did."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from accounting.adapters.repositories import Source
+from accounting.domain.entries import reversal_of
+from accounting.domain.periods import booking_period, may_close, today
+from accounting.domain.settlement import fund_transferred
+from accounting.service.postings import source_key
+from accounting.service.reports import entry_view
+from accounting.service.uow import AccountingUnitOfWork
+
+
+class Conflict(Exception):
+    """The same key with other content (409), or an action the books do not allow now."""
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class NotFound(LookupError):
+    pass
+
+
+async def record_fund_transfer(uow: AccountingUnitOfWork, *, admdvs: str, fund: str, period: str, amount: Decimal,
+                               reference: str, value_date: date) -> tuple[bool, dict[str, Any]]:
+    """财政拨付 (SX §4): Dr 支出户存款 / Cr 财政专户存款, once per reference. (created, the entry)."""
+    async with uow:
+        first = await uow.ledger.fund_transfer(reference)
+        if first is not None:
+            asked = {"admdvs": admdvs, "fund": fund, "period": period, "amount": amount, "value_date": value_date}
+            differ = [k for k, v in asked.items() if getattr(first, k) != v]
+            if differ:
+                raise Conflict(f"fund transfer {reference} was recorded with other content",
+                               [{"field": k, "message": f"recorded as {getattr(first, k)}"} for k in differ])
+            posted = await uow.ledger.entry(first.entry_id)
+            assert posted is not None
+            return False, entry_view(posted)
+        closed = await uow.ledger.closed_periods()
+        entry = fund_transferred(fund=fund, amount=amount, value_date=value_date,
+                                 booked_in=booking_period(value_date, closed), admdvs=admdvs, request_period=period,
+                                 reference=reference)
+        source = Source(source_key("fund-transfer", reference), "fund-transfer", admdvs=admdvs, ref=reference)
+        await uow.ledger.post_many([(entry, source)])
+        await uow.ledger.add_fund_transfer({"reference": reference, "admdvs": admdvs, "fund": fund, "period": period,
+                                            "amount": amount, "value_date": value_date, "entry_id": source.entry_id,
+                                            "recorded_at": datetime.now(UTC)})
+        posted = await uow.ledger.entry(source.entry_id)
+        await uow.commit()
+    assert posted is not None
+    return True, entry_view(posted)
+
+
+async def reverse_entry(uow: AccountingUnitOfWork, entry_id: uuid.UUID, *, reason: str,
+                        reversed_by: str) -> tuple[bool, dict[str, Any]]:
+    """冲销: the entry's mirror in the open period, naming it; an entry is reversed once."""
+    async with uow:
+        original = await uow.ledger.entry(entry_id)
+        if original is None:
+            raise NotFound(f"no journal entry {entry_id}")
+        done = await uow.ledger.reversal_of(entry_id)
+        if done is not None:
+            return False, entry_view(done)
+        day = today()
+        mirror = reversal_of(original.entry, period=booking_period(day, await uow.ledger.closed_periods()),
+                             entry_date=day, reason=reason, reference=f"#{original.seq} {original.entry.memo}")
+        source = Source(source_key("reversal", entry_id), "reversal", admdvs=original.admdvs,
+                        payment_id=original.payment_id, ref=f"{reversed_by}：{reason}"[:200], reverses=entry_id)
+        await uow.ledger.post_many([(mirror, source)])
+        months = {(leg.fixmedins_code, original.entry.fund, leg.aux_period) for leg in original.entry.legs
+                  if leg.fixmedins_code is not None and leg.aux_period is not None}
+        uow.touched.update((code, fund, month) for code, fund, month in months)  # type: ignore[misc]
+        posted = await uow.ledger.entry(source.entry_id)
+        await uow.commit()
+    assert posted is not None
+    return True, entry_view(posted)
+
+
+async def close_period(uow: AccountingUnitOfWork, period: str, *, closed_by: str, reason: str) -> dict[str, Any]:
+    """结账: an operator closes a month that is over; from then the database refuses any entry in it."""
+    async with uow:
+        existing = await uow.ledger.closed_period(period)
+        if existing is None:
+            if not may_close(period, today()):
+                raise Conflict(f"{period} is not over yet", [{"field": "period", "message": "a month closes after it ends"}])
+            await uow.ledger.close_period(period, closed_by=closed_by, reason=reason)
+            existing = await uow.ledger.closed_period(period)
+            await uow.commit()
+    assert existing is not None
+    return {"period": existing.period, "closed": True, "closed_at": existing.closed_at.isoformat(),
+            "closed_by": existing.closed_by, "reason": existing.reason}
+
+
+async def periods(uow: AccountingUnitOfWork) -> dict[str, Any]:
+    async with uow:
+        closed = sorted(await uow.ledger.closed_periods())
+    return {"closed": closed, "current": booking_period(today(), set(closed))}
+
