@@ -14,7 +14,10 @@ from shared.service import Runtime, service_app
 
 
 def create_app(settings: ClaimsSettings) -> FastAPI:
-    runtime = Runtime(settings, package="claims", uow_class=ClaimsUnitOfWork, subscriptions=subscriptions)
+    # Its work is its API: it stays ready (in its Service) while the consumer of its views rebalances, which
+    # happens whenever a replica comes or goes; the views catch up on their own.
+    runtime = Runtime(settings, package="claims", uow_class=ClaimsUnitOfWork, subscriptions=subscriptions,
+                      ready_without_partitions=True)
     return service_app(
         runtime,
         title="Jishi claims",

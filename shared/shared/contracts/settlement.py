@@ -45,8 +45,9 @@ class FeeDetail(BaseModel):
     cnt: Quantity
     pric: UnitPrice
     det_item_fee_sumamt: Amount
-    #: When the item was given; the settlement time when absent (one-day visits).
-    fee_ocur_time: BeijingTime | None = None
+    #: When the item was given; the settlement time when absent (one-day visits). Kept as sent: without an
+    #: offset it is Beijing time, which is how every rule reads it (shared.contracts.codes.business_date).
+    fee_ocur_time: datetime | None = None
 
 
 class SettlementRecord(BaseModel):

@@ -6,15 +6,16 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import array
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text, tuple_
+from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.adapters.tables import Institution as InstitutionRow
 from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewPayment
 from claims.domain.institution import Institution
+from shared.contracts.codes import business_date
 from shared.contracts.events import BankAccount
+from shared.contracts.settlement import SettlementRecord
 
 
 def _institution(row: InstitutionRow) -> Institution:
@@ -80,16 +81,22 @@ class Settlements:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add_new(self, rows: list[dict[str, Any]]) -> set[str]:
-        """Insert the rows whose (fixmedins_code, setl_id) is new; returns the setl_ids inserted."""
-        if not rows:
+    async def add_new(self, institution: Institution, records: list[SettlementRecord], contents: list[str],
+                      fingerprints: list[str], accepted_at: datetime) -> set[str]:
+        """Insert the records whose (fixmedins_code, setl_id) is new, in one statement of arrays (a batch of a
+        thousand is one round trip); returns the setl_ids inserted."""
+        if not records:
             return set()
-        statement = (
-            insert(Settlement)
-            .on_conflict_do_nothing(index_elements=["fixmedins_code", "setl_id"])
-            .returning(Settlement.setl_id)
-        )
-        return set((await self._session.execute(statement, rows)).scalars())
+        result = await self._session.execute(text(_ADD_NEW), {
+            "code": institution.fixmedins_code, "admdvs": institution.admdvs, "at": accepted_at,
+            "setl_ids": [r.setl_id for r in records], "psn_nos": [r.psn_no for r in records],
+            "insutypes": [r.insutype for r in records], "med_types": [r.med_type for r in records],
+            "setl_times": [r.setl_time for r in records],
+            "days": [business_date(r.setl_time) for r in records],
+            "medfees": [r.medfee_sumamt for r in records], "funds": [r.fund_pay_sumamt for r in records],
+            "fingerprints": fingerprints, "records": contents,
+        })
+        return set(result.scalars())
 
     async def stored(
         self, fixmedins_code: str, setl_ids: Iterable[str]
@@ -105,6 +112,21 @@ class Settlements:
 
     async def get(self, fixmedins_code: str, setl_id: str) -> Settlement | None:
         return await self._session.get(Settlement, (fixmedins_code, setl_id))
+
+
+_ADD_NEW = """
+INSERT INTO settlements (fixmedins_code, setl_id, admdvs, psn_no, insutype, med_type, setl_time, business_date,
+                         medfee_sumamt, fund_pay_sumamt, fingerprint, record, accepted_at)
+SELECT :code, s.setl_id, :admdvs, s.psn_no, s.insutype, s.med_type, s.setl_time, s.day, s.medfee, s.fund,
+       s.fingerprint, s.record, :at
+FROM unnest(CAST(:setl_ids AS text[]), CAST(:psn_nos AS text[]), CAST(:insutypes AS text[]),
+            CAST(:med_types AS text[]), CAST(:setl_times AS timestamptz[]), CAST(:days AS date[]),
+            CAST(:medfees AS numeric[]), CAST(:funds AS numeric[]), CAST(:fingerprints AS text[]),
+            CAST(:records AS jsonb[]))
+     AS s(setl_id, psn_no, insutype, med_type, setl_time, day, medfee, fund, fingerprint, record)
+ON CONFLICT (fixmedins_code, setl_id) DO NOTHING
+RETURNING setl_id
+"""
 
 
 class Views:

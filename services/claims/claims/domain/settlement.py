@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -104,13 +103,14 @@ def _age_known(record: SettlementRecord) -> list[FieldError]:
     return []
 
 
-def canonical(record: SettlementRecord) -> dict[str, Any]:
-    """The record as stored and compared: known fields only, times in Beijing, amounts as strings."""
-    return record.model_dump(mode="json")
+def canonical(record: SettlementRecord) -> str:
+    """The record as stored and compared, as JSON: known fields only, in the model's order, times in Beijing,
+    amounts as strings (one pass of pydantic-core: intake reads tens of thousands a second)."""
+    return record.model_dump_json()
 
 
-def fingerprint(content: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+def fingerprint(content: str) -> str:
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def differing_fields(first: dict[str, Any], again: dict[str, Any]) -> list[str]:

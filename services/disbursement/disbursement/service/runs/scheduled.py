@@ -35,13 +35,13 @@ async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
         yesterday = day - timedelta(days=1)
         wanted: list[tuple[str, Any]] = []
         if "B" in policy.paths and batch_closing(yesterday, policy.batch, calendar) == yesterday:
-            wanted.append(("daily-disbursement", lambda u, a=admdvs: daily_disbursement(a, yesterday, u, calendar)))
+            wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar)))
         period = period_of(day)
         if "C" in policy.paths and calendar.is_working_day(day):
-            wanted.append(("monthly-prepayment", lambda u, a=admdvs: monthly_prepayment_run(a, period, u, calendar)))
+            wanted.append(("monthly-prepayment", lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar)))
         last = previous_period(period)
         if day > settlement_due(last, policy.settlement, calendar).declaration_deadline:
-            wanted.append(("monthly-settlement", lambda u, a=admdvs: monthly_settlement_run(a, last, u, calendar)))
+            wanted.append(("monthly-settlement", lambda u, a=admdvs, p=last: monthly_settlement_run(a, p, u, calendar)))
         for run_type, start in wanted:
             try:
                 view = await start(uow_factory())
