@@ -9,9 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field
-
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field
 
 from shared.columns import jsonb, money, table_base, timestamp
 

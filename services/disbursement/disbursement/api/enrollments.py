@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from disbursement.adapters.tables import Payment, Run
 from disbursement.adapters.repositories import ClaimedGroup
+from disbursement.adapters.tables import Payment, Run
 from disbursement.domain.daily import SummaryLine, batch_summary, carry_value, daily_summary
 from disbursement.domain.errors import NoPolicy, PathNotEnabled
 from disbursement.domain.ids import payment_id
@@ -22,7 +22,6 @@ from shared.contracts import topics
 from shared.contracts.codes import INSUTYPES
 from shared.contracts.events import LinesOrdered, PaymentOrdered
 from shared.money import total
-
 
 
 async def existing_or_policy(uow: DisbursementUnitOfWork, run_type: str, admdvs: str, key: str, day: date,
