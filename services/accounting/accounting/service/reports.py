@@ -91,16 +91,15 @@ async def general_ledger(uow: AccountingUnitOfWork, account: str, *, period: str
     debits = credits = ZERO
     rows = []
     for line in lines:
-        p = line["posting"]
-        debit = p.amount if p.side == "D" else ZERO
-        credit = p.amount if p.side == "C" else ZERO
+        debit = line["amount"] if line["side"] == "D" else ZERO
+        credit = line["amount"] if line["side"] == "C" else ZERO
         debits, credits = debits + debit, credits + credit
         running += (debit - credit) * sign
-        rows.append({"seq": line["seq"], "entry_id": str(p.entry_id), "entry_date": line["entry_date"].isoformat(),
-                     "period": p.period, "fund": p.fund, "account": p.account_code, "memo": line["memo"],
-                     "source_type": line["source_type"], "fixmedins_code": p.fixmedins_code,
-                     "aux_period": p.aux_period, "debit": money_text(debit), "credit": money_text(credit),
-                     "balance": money_text(running)})
+        rows.append({"seq": line["seq"], "entry_id": str(line["entry_id"]),
+                     "entry_date": line["entry_date"].isoformat(), "period": line["period"], "fund": line["fund"],
+                     "account": line["account"], "memo": line["memo"], "source_type": line["source_type"],
+                     "fixmedins_code": line["fixmedins_code"], "aux_period": line["aux_period"],
+                     "debit": money_text(debit), "credit": money_text(credit), "balance": money_text(running)})
     return {"account": account, "name": chart()[account].name, "normal_side": chart()[account].normal_side,
             "period": period, "fund": fund, "fixmedins_code": fixmedins_code,
             "opening": money_text(opening * sign), "debit": money_text(debits), "credit": money_text(credits),

@@ -185,7 +185,9 @@ class Ledger:
                             JournalEntry.source_type)
                      .join(JournalEntry, JournalEntry.entry_id == Posting.entry_id)
                      .where(*where).order_by(JournalEntry.seq, Posting.id))
-        lines = [{"posting": p, "seq": seq, "entry_date": day, "memo": memo, "source_type": source}
+        lines = [{"entry_id": p.entry_id, "account": p.account_code, "side": p.side, "amount": p.amount,
+                  "fund": p.fund, "period": p.period, "fixmedins_code": p.fixmedins_code, "aux_period": p.aux_period,
+                  "seq": seq, "entry_date": day, "memo": memo, "source_type": source}
                  for p, seq, day, memo, source in await self._session.execute(statement)]
         return opening, lines
 
