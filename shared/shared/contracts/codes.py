@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 #: Business dates are in China Standard Time, whatever the server's clock.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,7 +44,10 @@ INSTITUTION_TYPES = {"1": "定点医疗机构", "2": "定点零售药店"}
 
 Admdvs = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,30}$")]
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+#: A month, ``YYYY-MM``; years outside 1900-2199 are typos, and would overflow date arithmetic.
+Period = Annotated[str, StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
+#: A business date a person could mean (dates near 0001 or 9999 overflow the arithmetic on them).
+BusinessDay = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 
 
 def _known(table: dict[str, str], what: str):  # type: ignore[no-untyped-def]

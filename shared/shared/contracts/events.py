@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -42,8 +42,9 @@ class InstitutionRegistered(_Payload):
     fixmedins_type: str
     hosp_lv: str | None = None
     bank_acct: BankAccount
-    #: SHA-256 of the institution's current token (never the token): lets every service accept it.
-    token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    #: SHA-256 of the institution's current token (never the token): lets every service accept it. None once
+    #: the token is revoked.
+    token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None
     version: int = Field(ge=1)
     registered_at: AwareDatetime
 
@@ -71,6 +72,14 @@ class SettlementReversed(_Payload):
     reversed_at: AwareDatetime
 
 
+class DeclaredFund(_Payload):
+    """One fund's figures in a declaration, as the institution declares them."""
+
+    records: int = Field(ge=0)
+    medfee_sumamt: Amount
+    fund_pay_sumamt: Amount
+
+
 class DeclarationSubmitted(_Payload):
     """An institution's monthly declaration (申报, N art.12, JL art.14): its totals per fund for a period."""
 
@@ -78,8 +87,7 @@ class DeclarationSubmitted(_Payload):
     fixmedins_code: Code
     admdvs: Admdvs
     period: Period
-    #: Per fund: records, medfee_sumamt and fund_pay_sumamt as the institution declares them.
-    totals: dict[str, dict[str, str]]
+    totals: dict[Insutype, DeclaredFund]
     declared_at: AwareDatetime
     deadline: date
     late: bool
@@ -182,6 +190,18 @@ class MonthlySettled(_Payload):
     by_category: dict[str, Money]
     payment_id: uuid.UUID | None = None
     settled_at: AwareDatetime
+
+
+class RegionPolicySet(_Payload):
+    """A region's policy got a new version (ZJ §3.2): what other services need of it — the declaration
+    deadline that claims answers institutions with, say — is in ``policy``, the resolved policy."""
+
+    admdvs: Admdvs
+    version: int = Field(ge=1)
+    pack: str
+    effective_from: date
+    policy: dict[str, Any]
+    set_at: AwareDatetime
 
 
 class EnrollmentChanged(_Payload):

@@ -15,7 +15,6 @@ from shared.contracts.codes import Code, Gender, Insutype, MedType, in_shanghai
 from shared.money import Amount
 
 
-
 def _plain(value: Decimal) -> Decimal:
     """``2``, ``2.0`` and ``2.000`` are one quantity: drop trailing zeros (never into exponent form), so the
     same record sent twice with other spellings is recognised as the same."""

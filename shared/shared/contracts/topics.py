@@ -18,6 +18,7 @@ PAYMENT_ORDERED = Topic("disbursement.payment-ordered", e.PaymentOrdered)
 LINES_ORDERED = Topic("disbursement.lines-ordered", e.LinesOrdered)
 MONTHLY_SETTLED = Topic("disbursement.monthly-settled", e.MonthlySettled)
 ENROLLMENT_CHANGED = Topic("disbursement.enrollment-changed", e.EnrollmentChanged)
+POLICY_SET = Topic("disbursement.policy-set", e.RegionPolicySet)
 VOUCHER_ISSUED = Topic("bankgateway.voucher-issued", e.VoucherIssued)
 RECEIPT_RETURNED = Topic("bank.receipt-returned", e.ReceiptReturned)
 PAYMENT_CONFIRMED = Topic("bankgateway.payment-confirmed", e.PaymentConfirmed)
@@ -36,6 +37,7 @@ ALL: list[Topic[Any]] = [
     LINES_ORDERED,
     MONTHLY_SETTLED,
     ENROLLMENT_CHANGED,
+    POLICY_SET,
     VOUCHER_ISSUED,
     RECEIPT_RETURNED,
     PAYMENT_CONFIRMED,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from shared.contracts.codes import business_date
 from shared.contracts.settlement import FeeDetail, SettlementRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,9 +46,12 @@ def test_a_timestamp_with_an_offset_keeps_its_instant_and_is_shown_in_beijing_ti
 
 
 def test_a_fee_time_without_an_offset_is_beijing_time_too() -> None:
-    line = FeeDetail.model_validate(a_fee_line(fee_ocur_time="2025-10-09T23:59:59"))
-    assert line.fee_ocur_time == datetime(2025, 10, 9, 23, 59, 59, tzinfo=SHANGHAI)
-    assert line.fee_ocur_time is not None and line.fee_ocur_time.utcoffset() == timedelta(hours=8)
+    """Kept as sent (the stored content is what the institution sent); every rule reads its day through
+    ``business_date``, which takes a time without an offset as Beijing time."""
+    naive = FeeDetail.model_validate(a_fee_line(fee_ocur_time="2025-10-09T23:59:59"))
+    assert naive.fee_ocur_time is not None and business_date(naive.fee_ocur_time) == date(2025, 10, 9)
+    utc = FeeDetail.model_validate(a_fee_line(fee_ocur_time="2025-10-09T16:00:00Z"))
+    assert utc.fee_ocur_time is not None and business_date(utc.fee_ocur_time) == date(2025, 10, 10)
 
 
 @pytest.mark.parametrize("spelling", ["2", "2.0", "2.000", "2.0000", 2])

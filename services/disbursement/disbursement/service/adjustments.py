@@ -81,7 +81,7 @@ async def on_deductions_confirmed(events: list[Event[DeductionConfirmed]], uow: 
 async def on_declarations_submitted(events: list[Event[DeclarationSubmitted]], uow: DisbursementUnitOfWork) -> None:
     await uow.declarations.add([
         {"declaration_id": p.declaration_id, "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs,
-         "period": p.period, "totals": p.totals, "declared_at": p.declared_at, "late": p.late}
+         "period": p.period, "totals": {fund: t.model_dump(mode="json") for fund, t in p.totals.items()}, "declared_at": p.declared_at, "late": p.late}
         for p in (e.payload for e in events)
     ])
 
