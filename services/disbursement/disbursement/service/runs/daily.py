@@ -48,9 +48,11 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
         automatic = policy.daily_sign_off == "automatic"
         now = datetime.now(UTC)
         institutions = await enrolled_for(uow, admdvs, "B")
-        # This batch, and any earlier one whose day was never run: no line is left behind.
-        closing = sorted(set(await uow.lines.open_batches(admdvs, batch)) | {batch})
-        closed = (await uow.lines.closed_batches([admdvs], batch)).get(admdvs, set()) | set(closing)
+        # This batch, and any earlier one whose day was never run: no line is left behind. A batch a later
+        # day's run already closed (it catches up on days never run) is not paid again.
+        already = (await uow.lines.closed_batches([admdvs], batch)).get(admdvs, set())
+        closing = sorted(set(await uow.lines.open_batches(admdvs, batch)) | ({batch} - already))
+        closed = already | set(closing)
         later = open_batch(batch + timedelta(days=1), policy.batch, closed)
         # A suspended institution's lines wait in the next batch (N art.21): held, not lost.
         await republish(uow, await uow.lines.move_batch(admdvs, closing, institutions, later))
