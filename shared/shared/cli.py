@@ -6,22 +6,33 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import Any
 
 import uvicorn
 
 from shared.migrations import upgrade
+from shared.observability import tracing
+from shared.observability.logs import configure_logging
 from shared.settings import ServiceSettings
 
+__all__ = ["configure_logging", "service_main"]
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+class _Server(uvicorn.Server):
+    """uvicorn, telling the runtime on SIGTERM/SIGINT too: the consumer and background jobs stop taking work
+    at the same moment the server stops accepting connections, not after the HTTP drain."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._on_exit()
+        super().handle_exit(sig, frame)
+        # uvicorn raises the signal again once it has shut down, so the process dies of it (exit 143); a stop
+        # that finished its work is a success: exit 0 (1 if a part of the runtime died, see below).
+        self._captured_signals.clear()
 
 
 def service_main(
@@ -38,19 +49,31 @@ def service_main(
     args = parser.parse_args(argv)
 
     settings = settings_class()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, fmt=settings.log_format, service=settings_class.SERVICE)
     if args.command == "migrate" or getattr(args, "migrate", False):
         upgrade(package, settings)
         logging.getLogger(package).info("%s database %s is at head", package, settings.database_name)
         if args.command == "migrate":
             return
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=15,
-        lifespan="on",
-    )
-    uvicorn.Server(config).run()
+    # Readiness checks the revision every few seconds: Alembic's lines about it would be most of the log.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    tracing.configure(settings_class.SERVICE)  # only if the OTEL_* variables ask for it
+    try:
+        app = create_app(settings)
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            # At most half of the shutdown budget for HTTP requests in flight; the rest is the consumer's
+            # batch and the outbox (shared/shared/service.py).
+            timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s / 2)),
+            lifespan="on",
+        )
+        runtime = app.state.runtime
+        _Server(config, on_exit=runtime.request_stop).run()
+    finally:
+        tracing.shutdown()
+    if runtime.failed:
+        sys.exit(1)  # a consumer or relay that died stopped the process: say so to whoever restarts it

@@ -7,11 +7,11 @@ service's ``migrations/env.py`` is two lines that call ``run_env(metadata)``.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from importlib.resources import files
 
 import asyncpg
-
 from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -22,6 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from shared.db import ensure_database
 from shared.settings import ServiceSettings
+
+#: See ``upgrade``.
+_ONE_UPGRADE_AT_A_TIME = threading.Lock()
 
 
 def alembic_config(package: str, url: str | None = None) -> Config:
@@ -39,8 +42,12 @@ def upgrade(package: str, settings: ServiceSettings, revision: str = "head") -> 
     holds a session-level advisory lock, and whoever comes second finds the database at head already.
     """
     asyncio.run(ensure_database(settings.database_url, settings.database_name))
-    asyncio.run(_locked(lambda: command.upgrade(alembic_config(package, settings.sqlalchemy_url), revision),
-                        settings.asyncpg_dsn))
+    # Alembic keeps the migration context in module globals: two upgrades in one process (a test migrating
+    # several services from threads) must not interleave — that crashed the interpreter once. The advisory
+    # lock below is per database, so it does not serialise them.
+    with _ONE_UPGRADE_AT_A_TIME:
+        asyncio.run(_locked(lambda: command.upgrade(alembic_config(package, settings.sqlalchemy_url), revision),
+                            settings.asyncpg_dsn))
 
 
 async def _locked(work: Callable[[], None], dsn: str) -> None:

@@ -1,5 +1,10 @@
 """What turns a service's routers and consumers into a running process: one ``Runtime`` (engine, producer,
-outbox relay, idempotent consumer) and ``service_app`` (FastAPI with problems, health, body limit)."""
+outbox relay, idempotent consumer) and ``service_app`` (FastAPI with problems, health, metrics, body limit).
+
+Shutdown (SIGTERM): the process stops taking work at once — the HTTP server accepts no new connection, the
+consumer takes no new batch, background jobs see ``stopping`` — and readiness answers 503. Then what is in
+flight finishes: HTTP requests (half the budget at most), the consumer's batch and its offsets, the
+background jobs; then the outbox is flushed and the process exits, all within ``shutdown_timeout_s``."""
 
 from __future__ import annotations
 
@@ -13,8 +18,9 @@ from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -24,6 +30,8 @@ from shared.messaging.kafka import make_producer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.uow import UnitOfWork
 from shared.migrations import current_revision, head_revision
+from shared.observability.http import Observed
+from shared.observability.metrics import DatabaseGauge, RuntimeMetrics
 from shared.problems import BodyLimit, install_problem_handlers
 from shared.settings import ServiceSettings
 
@@ -42,7 +50,12 @@ class Runtime(Generic[U]):
         uow_class: Callable[..., U],
         subscriptions: Sequence[Subscription[U]] = (),
         background: Sequence[Callable[[Callable[[], U], asyncio.Event], Awaitable[None]]] = (),
+        gauges: Sequence[DatabaseGauge] = (),
+        ready_without_partitions: bool = False,
     ) -> None:
+        """``gauges``: the service's own state for ``/metrics``, read from its database when scraped.
+        ``ready_without_partitions``: for a service whose work is its API, which must not leave its
+        Service's endpoints while its consumer's group rebalances (claims: see its main.py)."""
         self.settings = settings
         self.package = package
         self.engine = make_engine(settings)
@@ -57,14 +70,25 @@ class Runtime(Generic[U]):
                 settings, name=settings.SERVICE, subscriptions=subscriptions, uow_factory=self.uow
             )
         self._background = background
+        self._ready_without_partitions = ready_without_partitions
         self._stopping = asyncio.Event()
+        self._stop_requested_at: float | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        #: A part of the runtime died and stopped the process: it exits 1, not 0.
+        self.failed = False
         self._head = head_revision(package)
+        self.metrics = RuntimeMetrics(
+            self.engine, gauges=gauges,
+            consumer=lambda: self.consumer.state() if self.consumer is not None else None,
+            relay_leader=lambda: self.relay.is_leader if self.relay is not None else None,
+        )
 
     def uow(self) -> U:
         return self._uow_class(self.sessionmaker)
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self.producer = make_producer(self.settings)
         await self.producer.start()
         self.relay = OutboxRelay(self.settings, self.producer)
@@ -75,23 +99,54 @@ class Runtime(Generic[U]):
             task = asyncio.create_task(job(self.uow, self._stopping), name=getattr(job, "__name__", "background"))
             self._tasks.append(self._watch(task))
 
-    async def stop(self) -> None:
-        """Stop taking messages and let the batch in flight commit; then drain the outbox and close."""
+    def request_stop(self) -> None:
+        """Stop taking work, from a signal handler (the HTTP server stops on the same signal)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop_taking_work)
+
+    def _stop_taking_work(self) -> None:
+        if self._stop_requested_at is None:
+            self._stop_requested_at = asyncio.get_running_loop().time()
+            log.info("stopping: no new work; finishing what is in flight")
         self._stopping.set()
         if self.consumer is not None:
             self.consumer.stop()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    async def stop(self) -> None:
+        """Let the consumer's batch in flight commit and the background jobs end; then flush the outbox and
+        close, within what is left of ``shutdown_timeout_s`` since the stop was asked for."""
+        self._stop_taking_work()
+        loop = asyncio.get_running_loop()
+        assert self._stop_requested_at is not None
+        deadline = self._stop_requested_at + self.settings.shutdown_timeout_s
+
+        def left(keep: float) -> float:  # keep: seconds kept back for the steps after this one
+            return max(deadline - keep - loop.time(), 0.5)
+
         workers = [t for t in self._tasks if t.get_name() != "outbox-relay"]
         if workers:
-            await asyncio.wait(workers, timeout=12)
+            await asyncio.wait(workers, timeout=left(3.0))
         if self.relay is not None:
             self.relay.stop()  # after the workers: what they committed last is published before exit
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=5)
+            await asyncio.wait(self._tasks, timeout=left(1.0))
+        late = [t.get_name() for t in self._tasks if not t.done()]
+        if late:
+            log.warning("stopping: %s still running at the deadline; cancelled (a batch not committed is "
+                        "delivered again, unsent outbox rows are published by the next relay)", ", ".join(late))
         for task in self._tasks:
             task.cancel()
         if self.producer is not None:
-            await self.producer.stop()
+            try:
+                await asyncio.wait_for(self.producer.stop(), timeout=left(0.0))
+            except TimeoutError:
+                log.warning("stopping: the Kafka producer did not close in time")
         await self.engine.dispose()
+        log.info("stopped")
 
     def _watch(self, task: asyncio.Task[None]) -> asyncio.Task[None]:
         def done(t: asyncio.Task[None]) -> None:
@@ -99,6 +154,7 @@ class Runtime(Generic[U]):
                 # A dead consumer or relay must not leave a process that looks alive: stop it, loudly.
                 log.critical("%s died: %r; stopping the process", t.get_name(), t.exception(),
                              exc_info=t.exception())
+                self.failed = True
                 os.kill(os.getpid(), signal.SIGTERM)
 
         task.add_done_callback(done)
@@ -114,8 +170,10 @@ class Runtime(Generic[U]):
             checks["migrations"] = "ok" if revision == self._head else f"at {revision}, head is {self._head}"
         except Exception as exc:  # readiness reports, it does not raise
             checks["database"] = f"unreachable: {type(exc).__name__}"
-        if self.consumer is not None:
+        if self.consumer is not None and not self._ready_without_partitions:
             checks["consumer"] = "ok" if self.consumer.assigned else "no partitions assigned yet"
+        if self.stopping:
+            checks["shutdown"] = "stopping: finishing what is in flight"
         return checks
 
 
@@ -145,6 +203,7 @@ def service_app(
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(Observed)  # outermost: it sees every answer, a 413 from the body limit too
     for router in routers:
         app.include_router(router)
     if extra_schemas:
@@ -159,6 +218,10 @@ def service_app(
         checks = await runtime.readiness()
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse({"status": "ok" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["health"], include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(await runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

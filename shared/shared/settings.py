@@ -47,8 +47,21 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = 2000
     kafka_heartbeat_interval_ms: int = 500
     kafka_max_batch: int = 500
+    #: How every Kafka client (producer, consumer, admin) signs in: PLAINTEXT on a laptop; SASL_SSL with
+    #: SCRAM against Strimzi's TLS listener (deploy/), verifying the brokers with ``kafka_ssl_cafile`` (the
+    #: system's CAs when not set).
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
     outbox_poll_interval_s: float = 0.5
+    #: From SIGTERM to exit: HTTP requests in flight (half of it at most), then the consumer's batch in flight
+    #: and its offsets, then the outbox flushed (issue 9: within 20 s; the Deployments allow 30 s).
+    shutdown_timeout_s: float = 18.0
     log_level: str = "INFO"
+    #: ``json`` (one object a line, with correlation_id, event_id, setl_id: for a log collector) or ``text``.
+    log_format: Literal["json", "text"] = "json"
 
     @classmethod
     def settings_customise_sources(
@@ -71,6 +84,10 @@ class ServiceSettings(BaseSettings):
             if self.mode != "local":
                 raise ValueError("JISHI_OPERATOR_TOKEN is still the placeholder; set a real secret")
             log.warning("JISHI_OPERATOR_TOKEN is the placeholder %r: fine on a laptop, never elsewhere", PLACEHOLDER)
+        if self.kafka_security_protocol.startswith("SASL") and not (self.kafka_sasl_username
+                                                                    and self.kafka_sasl_password):
+            raise ValueError(f"JISHI_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                             "JISHI_KAFKA_SASL_USERNAME and JISHI_KAFKA_SASL_PASSWORD")
         return self
 
     @property

@@ -22,7 +22,10 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -40,6 +43,8 @@ from shared.messaging.envelope import Envelope, Event, Topic
 from shared.messaging.kafka import AdaptiveFetchWait, make_consumer
 from shared.messaging.tables import processed_events
 from shared.messaging.uow import UnitOfWork
+from shared.observability import context, tracing
+from shared.observability.metrics import CONSUMER_BATCHES, DEAD_LETTERS, EVENTS_CONSUMED, ConsumerState
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -122,7 +127,10 @@ class IdempotentConsumer(Generic[U]):
         max_attempts: int = 3,
     ) -> None:
         self._settings = settings
+        #: The name in ``processed_events``; the group adds the environment's prefix, so environments (and
+        #: test runs) sharing a broker never rebalance one another's consumers. Production has no prefix.
         self.name = name
+        self.group_id = f"{settings.topic_prefix}{name}"
         self._uow_factory = uow_factory
         self._max_attempts = max_attempts
         self._by_topic = {settings.topic(s.topic.name): s for s in subscriptions}
@@ -131,6 +139,8 @@ class IdempotentConsumer(Generic[U]):
         self._in_flight = asyncio.Lock()
         self.assigned: frozenset[TopicPartition] = frozenset()
         self.stats = ConsumerStats()
+        #: Per assigned partition, the offset after the last one this consumer committed.
+        self._done: dict[TopicPartition, int] = {}
         self._consumer: AIOKafkaConsumer | None = None
 
     @property
@@ -138,10 +148,44 @@ class IdempotentConsumer(Generic[U]):
         return list(self._by_topic)
 
     def stop(self) -> None:
+        """Take no new batch; the one in flight is finished and its offsets committed before ``run`` returns."""
         self._stopping.set()
 
+    def state(self) -> ConsumerState:
+        """Lag per assigned partition, from the high-water mark of the latest fetch (exact on Tansu, where
+        ``end_offsets()`` under-reports) less what this consumer has committed, for ``/metrics``."""
+        lag: dict[tuple[str, int], int] = {}
+        assigned: Counter[str] = Counter()
+        for tp in self.assigned:
+            topic = self._logical(tp.topic)
+            assigned[topic] += 1
+            behind = self._behind(tp)
+            if behind is not None:
+                lag[(topic, tp.partition)] = behind
+        return ConsumerState(lag=lag, assigned=assigned)
+
+    def _behind(self, tp: TopicPartition) -> int | None:
+        try:
+            highwater = self._consumer.highwater(tp) if self._consumer is not None else None
+        except AssertionError:  # revoked a moment ago
+            return None
+        done = self._done.get(tp)
+        if highwater is not None and done is not None:
+            return max(highwater - done, 0)
+        # Nothing committed here yet: the lag noted with the last batch, or none once a fetch found nothing.
+        return self.stats.lag.get(tp, 0 if highwater is not None else None)
+
+    def _logical(self, topic: str) -> str:
+        prefix = self._settings.topic_prefix
+        return topic[len(prefix):] if prefix and topic.startswith(prefix) else topic
+
+    def _forget(self, partitions: set[TopicPartition]) -> None:
+        for tp in partitions:
+            self._done.pop(tp, None)
+            self.stats.lag.pop(tp, None)
+
     async def run(self) -> None:
-        consumer = make_consumer(self._settings, group_id=self.name, topics=[])
+        consumer = make_consumer(self._settings, group_id=self.group_id, topics=[])
         consumer.subscribe(self.topics, listener=_WaitForInFlight(self))
         self._consumer = consumer
         await consumer.start()
@@ -155,6 +199,7 @@ class IdempotentConsumer(Generic[U]):
                 if not batch:
                     continue
                 self._note_lag(consumer, batch)
+                started = time.perf_counter()
                 async with self._in_flight:
                     try:
                         await self._process(batch)
@@ -169,6 +214,7 @@ class IdempotentConsumer(Generic[U]):
                         backoff = min(backoff * 2, 5.0)
                         continue
                     await self._commit(consumer, batch)
+                CONSUMER_BATCHES.observe(time.perf_counter() - started)
         finally:
             self.assigned = frozenset()
             await consumer.stop()  # leaves the group at once, so the partitions move without a timeout
@@ -184,6 +230,7 @@ class IdempotentConsumer(Generic[U]):
         offsets = {tp: records[-1].offset + 1 for tp, records in batch.items() if tp in self.assigned}
         try:
             await consumer.commit(offsets)
+            self._done.update(offsets)
         except CommitFailedError:
             # The group rebalanced under us: the new owner re-reads these messages and finds them processed.
             log.info("%s: offsets not committed, the partitions moved; the new owner skips what is done", self.name)
@@ -200,7 +247,10 @@ class IdempotentConsumer(Generic[U]):
             log.warning("%s: a batch of %d failed (%s: %s); retrying one by one", self.name, len(parsed),
                         type(exc).__name__, exc)
         for item in parsed:
-            await self._apply_alone(item)
+            event = item.event
+            with context.bound(correlation_id=event.correlation_id if event else None, event_id=item.processed_key,
+                               setl_id=context.setl_id_of(event.payload) if event else None):
+                await self._apply_alone(item)
 
     async def _apply_alone(self, item: _Parsed) -> None:
         reason = ""
@@ -229,14 +279,30 @@ class IdempotentConsumer(Generic[U]):
             for item in fresh:
                 if item.dead_reason is not None:
                     self._dead_letter(uow, item)
-            for subscription in self._subscriptions:
-                events = [i.event for i in fresh if i.event is not None and i.topic is subscription.topic]
-                if events:
-                    await subscription.handle(events, uow)
-            await uow.commit()
-        self.stats.duplicates += len(parsed) - len(fresh)
-        self.stats.applied += sum(1 for i in fresh if i.event is not None)
-        self.stats.dead_lettered += sum(1 for i in fresh if i.dead_reason is not None)
+            applying = [i for i in fresh if i.event is not None]
+            with tracing.consuming(self.group_id, applying), _ids_of(applying):
+                for subscription in self._subscriptions:
+                    events = [i.event for i in applying if i.topic is subscription.topic]
+                    if events:
+                        await subscription.handle(events, uow)
+                await uow.commit()
+        self._count(parsed, fresh)
+
+    def _count(self, parsed: list[_Parsed], fresh: list[_Parsed]) -> None:
+        applied: Counter[str] = Counter()
+        dead: Counter[str] = Counter()
+        for item in fresh:
+            (applied if item.event is not None else dead)[item.topic.name] += 1
+        duplicates = Counter(i.topic.name for i in parsed) - applied - dead
+        for topic, n in applied.items():
+            EVENTS_CONSUMED.labels(topic, "applied").inc(n)
+        for topic, n in duplicates.items():
+            EVENTS_CONSUMED.labels(topic, "duplicate").inc(n)
+        for topic, n in dead.items():
+            DEAD_LETTERS.labels(topic).inc(n)
+        self.stats.duplicates += sum(duplicates.values())
+        self.stats.applied += sum(applied.values())
+        self.stats.dead_lettered += sum(dead.values())
 
     async def _claim(self, uow: U, keys: list[str]) -> set[str]:
         statement = insert(processed_events).on_conflict_do_nothing().returning(literal_column("event_id"))
@@ -278,12 +344,30 @@ class IdempotentConsumer(Generic[U]):
             "original": original,
         }
         log.error("%s: %s[%d]@%d to the DLQ: %s", self.name, record.topic, record.partition, record.offset,
-                  item.dead_reason)
+                  item.dead_reason, extra={"event_id": item.processed_key})
         uow.outbox.add_raw(
             item.topic.dlq,
             key=record.key.decode(errors="replace") if record.key else None,
             value=json.dumps(letter, ensure_ascii=False).encode(),
         )
+
+
+@contextmanager
+def _ids_of(applying: list[_Parsed]) -> Iterator[None]:
+    """The ids a batch's log lines carry: all three for a batch of one event, the correlation id when every
+    event shares it (one request's records), none otherwise (each line about one event names it)."""
+    if len(applying) == 1 and applying[0].event is not None:
+        event = applying[0].event
+        with context.bound(correlation_id=event.correlation_id, event_id=str(event.event_id),
+                           setl_id=context.setl_id_of(event.payload)):
+            yield
+        return
+    correlations = {i.event.correlation_id for i in applying if i.event is not None}
+    if len(correlations) == 1:
+        with context.bound(correlation_id=correlations.pop()):
+            yield
+        return
+    yield
 
 
 def _short(exc: ValidationError) -> str:
@@ -299,6 +383,7 @@ class _WaitForInFlight(ConsumerRebalanceListener):
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         async with self._owner._in_flight:
             self._owner.assigned = frozenset(self._owner.assigned - set(revoked))
+            self._owner._forget(set(revoked))
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self._owner.assigned = frozenset(assigned)

@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.helpers import create_ssl_context
 
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
+
+
+def client_security(settings: ServiceSettings) -> dict[str, Any]:
+    """The sign-in options of every client (producer, consumer, admin): none for PLAINTEXT; TLS verified with
+    the cluster's CA file; SASL (SCRAM) with the service's own Kafka user (Strimzi writes its password)."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return {}
+    options: dict[str, Any] = {"security_protocol": protocol}
+    if protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile)
+    if protocol.startswith("SASL"):
+        assert settings.kafka_sasl_password is not None  # the settings refuse SASL without it
+        options |= {"sasl_mechanism": settings.kafka_sasl_mechanism,
+                    "sasl_plain_username": settings.kafka_sasl_username,
+                    "sasl_plain_password": settings.kafka_sasl_password.get_secret_value()}
+    return options
 
 
 def make_producer(settings: ServiceSettings, *, client_id: str | None = None) -> AIOKafkaProducer:
@@ -26,6 +45,7 @@ def make_producer(settings: ServiceSettings, *, client_id: str | None = None) ->
         max_batch_size=512 * 1024,
         max_request_size=4 * 1024 * 1024,
         request_timeout_ms=15000,
+        **client_security(settings),
     )
 
 
@@ -42,13 +62,15 @@ def make_consumer(settings: ServiceSettings, *, group_id: str, topics: Iterable[
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
         max_poll_records=settings.kafka_max_batch,
         max_partition_fetch_bytes=4 * 1024 * 1024,
+        **client_security(settings),
     )
 
 
-async def create_topics(bootstrap: str, names: Iterable[str], *, partitions: int, replication: int = 1) -> list[str]:
+async def create_topics(bootstrap: str, names: Iterable[str], *, partitions: int, replication: int = 1,
+                        security: Mapping[str, Any] | None = None) -> list[str]:
     """Create each topic that does not exist yet; returns the names created. Existing topics are left as
-    they are (a partition count is never lowered)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="jishi-admin")
+    they are (a partition count is never lowered). ``security``: ``client_security(settings)``."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="jishi-admin", **(security or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

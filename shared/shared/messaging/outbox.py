@@ -3,6 +3,7 @@ change that caused it, so either both happen or neither does. The relay publishe
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.messaging.envelope import Envelope, Topic
 from shared.messaging.tables import outbox
+from shared.observability import tracing
 
 
 class Outbox:
@@ -38,6 +40,8 @@ class Outbox:
         envelope = Envelope.wrap(
             topic, payload, correlation_id=correlation_id or self.correlation_id, event_id=event_id
         )
+        if tracing.enabled():
+            headers = {**tracing.outbox_headers(envelope.correlation_id), **(headers or {})}
         self.add_raw(topic.name, key=key, value=envelope.to_bytes(), event_id=envelope.event_id, headers=headers)
         return envelope
 
@@ -50,7 +54,9 @@ class Outbox:
         event_id: uuid.UUID | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        """A message that is not an envelope of ours: what goes to a dead-letter topic."""
+        """A message written as bytes: a dead letter, or an envelope a hot path serialises itself."""
+        if tracing.enabled() and "traceparent" not in (headers or {}):
+            headers = {**tracing.outbox_headers(_correlation_id_of(value)), **(headers or {})}
         self._rows.append(
             {
                 "event_id": event_id or uuid.uuid4(),
@@ -69,3 +75,12 @@ class Outbox:
         if self._rows:
             rows, self._rows = self._rows, []
             await self._session.execute(insert(outbox), rows)
+
+
+def _correlation_id_of(value: bytes) -> str | None:
+    """The correlation id of an envelope given as bytes (only read while tracing is on)."""
+    try:
+        found = json.loads(value).get("correlation_id")
+    except (ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None

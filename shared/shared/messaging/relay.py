@@ -18,6 +18,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from shared.observability import business
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class OutboxRelay:
             try:
                 await self._lead_and_publish()
                 backoff = 0.2
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
                 log.warning("outbox relay: %s: %s; retrying in %.1fs", type(exc).__name__, exc, backoff)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
@@ -111,6 +112,7 @@ class OutboxRelay:
         await asyncio.gather(*acks)
         await conn.execute(_MARK_SENT, [row["id"] for row in rows])
         self.published += len(rows)
+        business.note_published((row["topic"], row["value"]) for row in rows)
         return len(rows)
 
     def _on_notify(self, *_: object) -> None:

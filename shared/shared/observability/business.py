@@ -1,0 +1,104 @@
+"""Business counters, read from the events a service publishes: the service that states a fact counts it,
+once, when its relay has the broker's ack, so summing a counter over every pod of the system counts each fact
+once, and no service's code has to remember to count.
+
+- ``jishi_settlements_accepted_total``: claims accepted a settlement (claims.settlement-recorded, N art.12).
+- ``jishi_settlements_audited_total{status,stage}``: audit's outcomes (audit.settlement-audited, N art.13).
+- ``jishi_payments_ordered_total`` / ``_yuan_total`` ``{insutype}``: payments a run ordered, in yuan per fund
+  (disbursement.payment-ordered, the 日拨付汇总表's payment).
+- ``jishi_payments_paid_total`` / ``_yuan_total`` ``{insutype}``: what the bank paid (bankgateway.payment-confirmed).
+- ``jishi_payments_postponed_total{insutype,reason}``: payments carried into a later run (N art.18) — ``rejected``
+  by the bank (bankgateway.payment-rejected; its yuan in ``jishi_payments_postponed_yuan_total{insutype}``),
+  or a batch on a ``non-working-day`` / an institution ``held`` (disbursement.lines-ordered, which carries
+  no amount).
+
+Amounts are floats here (Prometheus has no other number); the books, not the metrics, are exact to the fen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter as Tally
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from prometheus_client import Counter
+
+from shared.contracts import topics
+from shared.observability.metrics import EVENTS_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+SETTLEMENTS_ACCEPTED = Counter("jishi_settlements_accepted", "Settlements claims accepted (N art.12)")
+SETTLEMENTS_AUDITED = Counter("jishi_settlements_audited", "Audit outcomes published (N art.13)", ["status", "stage"])
+PAYMENTS_ORDERED = Counter("jishi_payments_ordered", "Payments ordered by a run, per fund", ["insutype"])
+PAYMENTS_ORDERED_YUAN = Counter("jishi_payments_ordered_yuan", "Yuan ordered paid by runs, per fund", ["insutype"])
+PAYMENTS_PAID = Counter("jishi_payments_paid", "Payments the bank confirmed paid, per fund", ["insutype"])
+PAYMENTS_PAID_YUAN = Counter("jishi_payments_paid_yuan", "Yuan the bank confirmed paid, per fund", ["insutype"])
+PAYMENTS_POSTPONED = Counter("jishi_payments_postponed", "Payments carried into a later run (N art.18), per fund",
+                             ["insutype", "reason"])
+PAYMENTS_POSTPONED_YUAN = Counter("jishi_payments_postponed_yuan",
+                                  "Yuan the bank rejected, carried into the next payment (N art.18), per fund",
+                                  ["insutype"])
+
+
+def _yuan(text: Any) -> float:
+    try:
+        return float(Decimal(str(text)))
+    except InvalidOperation:
+        return 0.0
+
+
+def _audited(p: dict[str, Any]) -> None:
+    SETTLEMENTS_AUDITED.labels(p["status"], p.get("stage", "automatic")).inc()
+
+
+def _ordered(p: dict[str, Any]) -> None:
+    PAYMENTS_ORDERED.labels(p["insutype"]).inc()
+    PAYMENTS_ORDERED_YUAN.labels(p["insutype"]).inc(_yuan(p["payment"]))
+
+
+def _paid(p: dict[str, Any]) -> None:
+    PAYMENTS_PAID.labels(p["insutype"]).inc()
+    PAYMENTS_PAID_YUAN.labels(p["insutype"]).inc(_yuan(p["amount"]))
+
+
+def _rejected(p: dict[str, Any]) -> None:
+    PAYMENTS_POSTPONED.labels(p["insutype"], "rejected").inc()
+    PAYMENTS_POSTPONED_YUAN.labels(p["insutype"]).inc(_yuan(p["amount"]))
+
+
+def _lines_ordered(p: dict[str, Any]) -> None:
+    status = p.get("payment_status", "ordered")
+    if status != "ordered":
+        PAYMENTS_POSTPONED.labels(p["insutype"], "non-working-day" if status == "postponed" else status).inc()
+
+
+#: The topics whose payload is read, and what each adds to.
+_READ: dict[str, Callable[[dict[str, Any]], None]] = {
+    topics.SETTLEMENT_AUDITED.name: _audited,
+    topics.PAYMENT_ORDERED.name: _ordered,
+    topics.PAYMENT_CONFIRMED.name: _paid,
+    topics.PAYMENT_REJECTED.name: _rejected,
+    topics.LINES_ORDERED.name: _lines_ordered,
+}
+
+
+def note_published(rows: Iterable[tuple[str, bytes]]) -> None:
+    """Count a batch the relay has just published: ``(logical topic, message value)`` per row."""
+    per_topic: Tally[str] = Tally()
+    for topic, value in rows:
+        per_topic[topic] += 1
+        read = _READ.get(topic)
+        if read is not None:
+            try:
+                read(json.loads(value)["payload"])
+            except (ValueError, KeyError, TypeError) as exc:  # never let counting stop the relay
+                log.warning("not counted: a %s message without the fields it should have (%s)", topic, exc)
+    for topic, n in per_topic.items():
+        EVENTS_PUBLISHED.labels(topic).inc(n)
+    accepted = per_topic.get(topics.SETTLEMENT_RECORDED.name)
+    if accepted:
+        SETTLEMENTS_ACCEPTED.inc(accepted)
