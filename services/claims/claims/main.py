@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from claims.api import institutions, settlements
+from claims.api import afterwards, institutions, settlements
 from claims.api.schemas import SettlementBatch
 from claims.consumers import subscriptions
 from claims.service.uow import ClaimsUnitOfWork
@@ -22,7 +22,7 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
         runtime,
         title="Jishi claims",
         description="The institutions' API: settlements and fee details, and what became of each.",
-        routers=[institutions.router, settlements.router],
+        routers=[institutions.router, settlements.router, afterwards.router],
         max_body_bytes=settings.max_body_bytes,
         extra_schemas=[SettlementRecord, SettlementBatch],
     )

@@ -56,7 +56,17 @@ class Institutions:
         )
         return (await self._session.execute(statement)).scalar_one_or_none() is not None
 
-    async def update(self, institution: Institution, *, at: datetime) -> str:
+    async def set_token(self, fixmedins_code: str, token_hash: str | None, *, at: datetime) -> None:
+        """A new token (its hash) or, with None, none: the old one stops working at once."""
+        row = await self._session.get_one(InstitutionRow, fixmedins_code)
+        row.token_hash, row.token_issued_at, row.updated_at = token_hash, at if token_hash else None, at
+        row.version += 1
+
+    async def token_state(self, fixmedins_code: str) -> tuple[str | None, datetime | None]:
+        row = await self._session.get_one(InstitutionRow, fixmedins_code)
+        return row.token_hash, row.token_issued_at
+
+    async def update(self, institution: Institution, *, at: datetime) -> str | None:
         """Apply new details; returns the (unchanged) hash of the institution's token."""
         row = await self._session.get_one(InstitutionRow, institution.fixmedins_code)
         for name, value in _columns(institution).items():

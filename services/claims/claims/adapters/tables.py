@@ -28,7 +28,9 @@ class Institution(Table, table=True):
     fixmedins_type: str = Field(max_length=2)
     hosp_lv: str | None = Field(default=None, max_length=10)
     bank_acct: dict[str, Any] = jsonb()
-    token_hash: str = Field(max_length=64, unique=True)
+    #: SHA-256 of the current token; None once revoked (the institution then gets 401 until a new one).
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    token_issued_at: datetime | None = timestamp(nullable=True)
     version: int
     registered_at: datetime = timestamp()
     updated_at: datetime = timestamp()
@@ -112,6 +114,78 @@ class ViewPayment(Table, table=True):
     reason: str | None = None
     issued_at: datetime | None = timestamp(nullable=True)
     receipt_at: datetime | None = timestamp(nullable=True)
+    #: What the bank paid (from the confirmation): with period and fund, the statement's "already paid".
+    amount: Decimal | None = money(nullable=True)
 
 
 sa.Index("view_payments_by_month", ViewPayment.fixmedins_code, ViewPayment.insutype, ViewPayment.period)
+
+
+class Reversal(Table, table=True):
+    """A cancelled settlement (结算撤销, N art.10): the record stays, this says it no longer counts."""
+
+    __tablename__ = "reversals"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    setl_id: str = Field(primary_key=True, max_length=30)
+    reason: str
+    reversed_at: datetime = timestamp()
+    recorded_at: datetime = timestamp()
+
+
+class Declaration(Table, table=True):
+    """An institution's monthly declaration (申报, N art.12, JL art.14): one per institution and month."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (sa.UniqueConstraint("fixmedins_code", "period"),)
+
+    declaration_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    period: str = Field(max_length=7)
+    totals: dict[str, Any] = jsonb()
+    fingerprint: str = Field(max_length=64)
+    declared_at: datetime = timestamp()
+    deadline: date
+    late: bool
+
+
+class RegionDeadline(Table, table=True):
+    """When a region's declarations are due (from its policy, ``disbursement.policy-set``)."""
+
+    __tablename__ = "region_deadlines"
+
+    admdvs: str = Field(primary_key=True, max_length=6)
+    version: int = Field(primary_key=True)
+    effective_from: date
+    declaration_deadline_day: int
+
+
+class ViewDeduction(Table, table=True):
+    """A confirmed audit deduction (from ``audit.deduction-confirmed``), for the statement."""
+
+    __tablename__ = "view_deductions"
+
+    deduction_id: uuid.UUID = Field(primary_key=True)
+    fixmedins_code: str = Field(max_length=30)
+    setl_id: str = Field(max_length=30)
+    insutype: str = Field(max_length=3)
+    period: str = Field(max_length=7)
+    amount: Decimal = money()
+    source: str = Field(max_length=12)
+    confirmed_at: datetime = timestamp()
+
+
+sa.Index("view_deductions_by_month", ViewDeduction.fixmedins_code, ViewDeduction.period)
+
+
+class ViewMonth(Table, table=True):
+    """A monthly settlement line (from ``disbursement.monthly-settled``): the statement of a settled month."""
+
+    __tablename__ = "view_months"
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    insutype: str = Field(primary_key=True, max_length=3)
+    period: str = Field(primary_key=True, max_length=7)
+    run_id: uuid.UUID
+    figures: dict[str, Any] = jsonb()
+    settled_at: datetime = timestamp()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,10 +21,25 @@ def _uow(request: Request) -> ClaimsUnitOfWork:
 UowDep = Annotated[ClaimsUnitOfWork, Depends(_uow)]
 
 
+#: How long a token looked up is trusted before it is looked up again: a revoked token stops working within
+#: this on the other replicas (at once on the one that revoked it).
+TOKEN_TTL_S = 5.0
+
+
 async def _current_institution(request: Request, uow: UowDep) -> Institution:
     token = bearer_token(request)
-    async with uow:
-        institution = await uow.institutions.by_token_hash(token_hash(token))
+    digest = token_hash(token)
+    cache: dict[str, tuple[float, Institution | None]] = request.app.state.__dict__.setdefault("tokens", {})
+    now = time.monotonic()
+    cached = cache.get(digest)
+    if cached is not None and now - cached[0] < TOKEN_TTL_S:
+        institution = cached[1]
+    else:
+        async with uow:
+            institution = await uow.institutions.by_token_hash(digest)
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[digest] = (now, institution)
     if institution is None:
         raise Problem(401, "unauthorized", "Missing or invalid credentials", "the token is not an institution's",
                       headers={"WWW-Authenticate": "Bearer"})
@@ -31,6 +47,11 @@ async def _current_institution(request: Request, uow: UowDep) -> Institution:
 
 
 CurrentInstitution = Annotated[Institution, Depends(_current_institution)]
+
+
+def forget_tokens(request: Request) -> None:
+    """After a token changes, look every token up again (this replica at once; others within the TTL)."""
+    request.app.state.__dict__.setdefault("tokens", {}).clear()
 
 
 def _operator(request: Request) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from claims.adapters.tables import ViewAudit, ViewLine, ViewPayment
+from claims.adapters.tables import ViewAudit, ViewDeduction, ViewLine, ViewMonth, ViewPayment
 from claims.service.uow import ClaimsUnitOfWork
 from shared.contracts import events as e
 from shared.contracts import topics
@@ -80,9 +80,36 @@ async def on_payment_rejected(events: list[Event[e.PaymentRejected]], uow: Claim
 
 async def _settled(uow: ClaimsUnitOfWork, outcomes: list[tuple[e.PaymentSettled, str, str | None]]) -> None:
     rows = [{"payment_id": p.payment_id, "voucher_no": p.voucher_no, "status": status, "reason": reason,
-             "receipt_at": p.receipt_at} for p, status, reason in outcomes]
+             "receipt_at": p.receipt_at, "fixmedins_code": p.fixmedins_code, "insutype": p.insutype,
+             "period": p.period, "amount": p.amount} for p, status, reason in outcomes]
     # The bank's first final answer stands: a late or duplicate receipt never changes it.
     await uow.views.upsert(ViewPayment, rows, keys=["payment_id"], where=_NOT_FINAL)
+
+
+async def on_deductions_confirmed(events: list[Event[e.DeductionConfirmed]], uow: ClaimsUnitOfWork) -> None:
+    rows = [{"deduction_id": p.deduction_id, "fixmedins_code": p.fixmedins_code, "setl_id": p.setl_id,
+             "insutype": p.insutype, "period": p.period, "amount": p.amount, "source": p.source,
+             "confirmed_at": p.confirmed_at} for p in _latest(events, lambda p: p.deduction_id)]
+    await uow.views.upsert(ViewDeduction, rows, keys=["deduction_id"], update=[])
+
+
+async def on_monthly_settled(events: list[Event[e.MonthlySettled]], uow: ClaimsUnitOfWork) -> None:
+    """The statement of a settled month, as the monthly settlement fixed it (N art.16)."""
+    rows = [{"fixmedins_code": p.fixmedins_code, "insutype": p.insutype, "period": p.period, "run_id": p.run_id,
+             "settled_at": p.settled_at,
+             "figures": p.model_dump(mode="json", include={"payable", "deductions", "deposit_reserved",
+                                                           "already_paid", "carried_in", "net", "payment",
+                                                           "carried_forward", "by_category"})}
+            for p in _latest(events, lambda p: (p.fixmedins_code, p.insutype, p.period))]
+    await uow.views.upsert(ViewMonth, rows, keys=["fixmedins_code", "insutype", "period"])
+
+
+async def on_policies_set(events: list[Event[e.RegionPolicySet]], uow: ClaimsUnitOfWork) -> None:
+    """A region's declaration deadline, for answering declarations (N art.16 counts from it)."""
+    await uow.declarations.set_deadlines([
+        {"admdvs": p.admdvs, "version": p.version, "effective_from": p.effective_from,
+         "declaration_deadline_day": int(p.policy.get("settlement", {}).get("declaration_deadline_day", 10))}
+        for p in (ev.payload for ev in events)])
 
 
 def _latest(events: list[Event[Any]], key: Any) -> list[Any]:
@@ -97,4 +124,7 @@ subscriptions: list[Subscription[ClaimsUnitOfWork]] = [
     Subscription(topics.VOUCHER_ISSUED, on_voucher_issued),
     Subscription(topics.PAYMENT_CONFIRMED, on_payment_confirmed),
     Subscription(topics.PAYMENT_REJECTED, on_payment_rejected),
+    Subscription(topics.DEDUCTION_CONFIRMED, on_deductions_confirmed),
+    Subscription(topics.MONTHLY_SETTLED, on_monthly_settled),
+    Subscription(topics.POLICY_SET, on_policies_set),
 ]

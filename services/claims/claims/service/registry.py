@@ -42,6 +42,36 @@ async def register_institution(details: Institution, uow: ClaimsUnitOfWork) -> R
     return Registered(institution, created=existing is None, token=token)
 
 
+class UnknownInstitution(LookupError):
+    pass
+
+
+async def rotate_token(fixmedins_code: str, uow: ClaimsUnitOfWork) -> tuple[str, datetime]:
+    """A new token for an institution (shown this once); the old one stops working at once."""
+    return await _set_token(fixmedins_code, uow, new_token("inst_"))  # type: ignore[return-value]
+
+
+async def revoke_token(fixmedins_code: str, uow: ClaimsUnitOfWork) -> datetime:
+    """No token any more: every call of the institution is 401 until an operator issues a new one."""
+    _, at = await _set_token(fixmedins_code, uow, None)
+    return at
+
+
+async def _set_token(fixmedins_code: str, uow: ClaimsUnitOfWork, token: str | None) -> tuple[str | None, datetime]:
+    now = datetime.now(UTC)
+    async with uow:
+        existing = await uow.institutions.get(fixmedins_code, for_update=True)
+        if existing is None:
+            raise UnknownInstitution(fixmedins_code)
+        digest = token_hash(token) if token else None
+        await uow.institutions.set_token(fixmedins_code, digest, at=now)
+        institution = replace(existing, version=existing.version + 1)
+        # Every service that accepts the institution's token learns the new one (or that there is none).
+        uow.outbox.add(topics.INSTITUTION_REGISTERED, _event(institution, digest, now), key=fixmedins_code)
+        await uow.commit()
+    return token, now
+
+
 class ConcurrentRegistration(Exception):
     """Two registrations of one new code raced; the loser may simply retry (it becomes an update)."""
 
@@ -50,7 +80,7 @@ def _same(a: Institution, b: Institution) -> bool:
     return replace(a, version=0) == replace(b, version=0)
 
 
-def _event(institution: Institution, digest: str, at: datetime) -> InstitutionRegistered:
+def _event(institution: Institution, digest: str | None, at: datetime) -> InstitutionRegistered:
     return InstitutionRegistered(
         fixmedins_code=institution.fixmedins_code,
         fixmedins_name=institution.fixmedins_name,

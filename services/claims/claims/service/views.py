@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewPayment
+from claims.adapters.tables import Reversal, Settlement, ViewAudit, ViewLine, ViewPayment
 from claims.service.uow import ClaimsUnitOfWork
 from shared.money import money_text
 
@@ -18,7 +18,8 @@ async def settlement_view(fixmedins_code: str, setl_id: str, uow: ClaimsUnitOfWo
         audit = await uow.views.audit(fixmedins_code, setl_id)
         lines = await uow.views.lines(fixmedins_code, setl_id)
         payments = await _payments(uow, fixmedins_code, lines)
-        return _view(settlement, audit, lines, payments)
+        reversal = await uow.reversals.get(fixmedins_code, setl_id)
+        return _view(settlement, audit, lines, payments, reversal)
 
 
 async def _payments(uow: ClaimsUnitOfWork, fixmedins_code: str, lines: list[ViewLine]) -> list[ViewPayment]:
@@ -35,7 +36,7 @@ async def _payments(uow: ClaimsUnitOfWork, fixmedins_code: str, lines: list[View
 
 
 def _view(settlement: Settlement, audit: ViewAudit | None, lines: list[ViewLine],
-          payments: list[ViewPayment]) -> dict[str, Any]:
+          payments: list[ViewPayment], reversal: Reversal | None) -> dict[str, Any]:
     view: dict[str, Any] = {
         "setl_id": settlement.setl_id,
         "fixmedins_code": settlement.fixmedins_code,
@@ -44,6 +45,9 @@ def _view(settlement: Settlement, audit: ViewAudit | None, lines: list[ViewLine]
         "accepted_at": settlement.accepted_at.isoformat(),
         "record": settlement.record,
     }
+    if reversal is not None:
+        view["reversal"] = {"reason": reversal.reason, "reversed_at": reversal.reversed_at.isoformat(),
+                            "recorded_at": reversal.recorded_at.isoformat()}
     if audit is not None:
         view["audit"] = {
             "status": audit.status,

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import pytest
 
-from claims.main import create_app
-from claims.settings import ClaimsSettings
 from launcher.demo_data import DemoInstitution, SettlementFactory
-from launcher.testing import Infra, migrate, operator_headers, read_topic, serving, settings_for
+from launcher.testing import operator_headers, read_topic
 from shared.contracts import topics
 
-
-@pytest.fixture
-async def claims(infra: Infra, prefix: str, topics: str) -> AsyncIterator[tuple[httpx.AsyncClient, ClaimsSettings]]:
-    settings = settings_for(ClaimsSettings, infra, prefix, max_body_bytes=256 * 1024, max_batch_records=50)
-    await migrate("claims", settings)
-    async with serving(create_app(settings)) as client:
-        yield client, settings
+if TYPE_CHECKING:  # the fixture's class, from this folder's conftest.py
+    from conftest import Claims
 
 
 def an_institution() -> DemoInstitution:
@@ -39,8 +30,8 @@ async def register(client: httpx.AsyncClient, institution: DemoInstitution) -> s
 
 
 async def test_a_batch_answers_each_record_in_order_and_a_bad_one_fails_no_other(
-        claims: tuple[httpx.AsyncClient, ClaimsSettings]) -> None:
-    client, settings = claims
+        claims: Claims) -> None:
+    client, settings = claims.client, claims.settings
     institution = an_institution()
     token = await register(client, institution)
     factory = SettlementFactory(date(2025, 9, 1), seed=21)
@@ -67,9 +58,9 @@ async def test_a_batch_answers_each_record_in_order_and_a_bad_one_fails_no_other
     assert again.json()["results"][0]["status"] == "replayed"
 
 
-async def test_limits_and_malformed_bodies_are_clear_4xx_problems(claims: tuple[httpx.AsyncClient, ClaimsSettings]) -> None:
+async def test_limits_and_malformed_bodies_are_clear_4xx_problems(claims: Claims) -> None:
     """contract.md: a body over the limit is 413, malformed JSON is 400, never a 500."""
-    client, _ = claims
+    client = claims.client
     token = await register(client, an_institution())
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
     malformed = await client.post("/v1/settlements", headers=headers, content=b'{"records": [')
@@ -82,9 +73,9 @@ async def test_limits_and_malformed_bodies_are_clear_4xx_problems(claims: tuple[
     assert empty.status_code == 422
 
 
-async def test_an_institution_is_registered_once_and_updated_after(claims: tuple[httpx.AsyncClient, ClaimsSettings]) -> None:
+async def test_an_institution_is_registered_once_and_updated_after(claims: Claims) -> None:
     """The token is shown once; an update is a new version, published for the other services."""
-    client, settings = claims
+    client, settings = claims.client, claims.settings
     institution = an_institution()
     await register(client, institution)
     moved = {**institution.registration(), "bank_acct": {"bank_code": "103", "acct_no": "99990001", "acct_name": "测试医院"}}
