@@ -21,7 +21,7 @@ import pytest
 from launcher.procs import die_with_parent, free_port, stop
 from launcher.stack import SERVICES
 from launcher.testing import OPERATOR_TOKEN, Infra
-from tests.deploy.dockerfile import DockerIgnore, Dockerfile, assignments, copy_into, copy_of, expand, parse
+from tests.deploy.dockerfile import Dockerfile, DockerIgnore, assignments, copy_into, copy_of, expand, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = parse((ROOT / "Dockerfile").read_text())

@@ -195,7 +195,7 @@ def test_every_consumer_scales_on_its_lag_no_further_than_its_topics_partitions(
             assert spec["minReplicas"] >= 2 and spec["maxReplicas"] <= ceiling, service.name
             continue
         spec = scaled[service.name]["spec"]
-        assert 2 <= spec["minReplicaCount"] and spec["maxReplicaCount"] <= ceiling, service.name
+        assert spec["minReplicaCount"] >= 2 and spec["maxReplicaCount"] <= ceiling, service.name
         triggers = spec["triggers"]
         assert sorted(t["metadata"]["topic"] for t in triggers) == sorted(consumed), service.name
         assert {t["metadata"]["consumerGroup"] for t in triggers} == {service.name}

@@ -16,6 +16,7 @@ from launcher.testing import Infra, migrate, settings_for
 from shared.db import make_engine, make_sessionmaker
 from shared.messaging.envelope import Envelope, Event
 
+
 @pytest.fixture
 async def settings(infra: Infra, prefix: str) -> AccountingSettings:
     settings = settings_for(AccountingSettings, infra, prefix)

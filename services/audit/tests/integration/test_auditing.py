@@ -4,7 +4,6 @@ cross-record rules reading the index across batches, and a region's parameters c
 from __future__ import annotations
 
 import asyncio
-
 from typing import TYPE_CHECKING
 
 from launcher.testing import eventually

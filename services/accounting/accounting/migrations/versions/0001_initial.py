@@ -6,7 +6,6 @@ Revises: None
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 from accounting.domain.chart import chart
 from shared.messaging.tables import create_messaging_v1, drop_messaging_v1
