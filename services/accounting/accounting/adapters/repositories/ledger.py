@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, tuple_
+from sqlalchemy import case, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,20 @@ from accounting.adapters.tables import ClosedPeriod, FundTransfer, JournalEntry,
 from accounting.domain.chart import ADVANCE
 from accounting.domain.entries import Entry, Leg
 
+# The order of unnest's columns is the order of the arrays; ON CONFLICT keeps each source posted once.
+_INSERT_HEADS = text(
+    "INSERT INTO journal_entries (entry_id, source_event_id, source_type, fund, period, entry_date, memo, posted_at, "
+    "admdvs, payment_id, source_ref, reverses) SELECT e, s, t, f, p, d, m, :posted_at, a, pay, r, rev FROM unnest("
+    "CAST(:entry_id AS uuid[]), CAST(:source_event_id AS uuid[]), CAST(:source_type AS text[]), "
+    "CAST(:fund AS text[]), CAST(:period AS text[]), CAST(:entry_date AS date[]), CAST(:memo AS text[]), "
+    "CAST(:admdvs AS text[]), CAST(:payment_id AS uuid[]), CAST(:source_ref AS text[]), "
+    "CAST(:reverses AS uuid[])) AS x(e, s, t, f, p, d, m, a, pay, r, rev) "
+    "ON CONFLICT (source_event_id) DO NOTHING RETURNING entry_id")
+_INSERT_LEGS = text(
+    "INSERT INTO postings (entry_id, account_code, side, amount, fund, period, fixmedins_code, aux_period) "
+    "SELECT * FROM unnest(CAST(:entry_id AS uuid[]), CAST(:account_code AS text[]), CAST(:side AS text[]), "
+    "CAST(:amount AS numeric[]), CAST(:fund AS text[]), CAST(:period AS text[]), "
+    "CAST(:fixmedins_code AS text[]), CAST(:aux_period AS text[]))")
 _DEBIT = case((Posting.side == "D", Posting.amount), else_=0)
 _CREDIT = case((Posting.side == "C", Posting.amount), else_=0)
 
@@ -32,7 +47,7 @@ class Source:
     ref: str | None = None
     reverses: uuid.UUID | None = None
 
-    @property
+    @cached_property
     def entry_id(self) -> uuid.UUID:
         return uuid.uuid5(self.event_id, "entry")
 
@@ -61,27 +76,31 @@ class Ledger:
         return bool(await self.post_many([(entry, Source(source_event_id, source_type))]))
 
     async def post_many(self, entries: Sequence[tuple[Entry, Source]]) -> list[uuid.UUID]:
-        """Write entries in two statements (their heads, then every leg); each source once. Returns the ids of
-        the entries written now. The database checks each entry's balance and period at commit."""
+        """Write entries in two statements (their heads, then every leg), each a column of arrays: one bind
+        whatever the batch's size, no per-row work in the ORM. Each source once; returns the ids of the entries
+        written now. The database checks each entry's balance and period at commit."""
         if not entries:
             return []
         now = datetime.now(UTC)
-        heads = [{"entry_id": s.entry_id, "source_event_id": s.event_id, "source_type": s.type, "fund": e.fund,
-                  "period": e.period, "entry_date": e.entry_date, "memo": e.memo, "posted_at": now,
-                  "admdvs": s.admdvs, "payment_id": s.payment_id, "source_ref": s.ref, "reverses": s.reverses}
-                 for e, s in entries]
-        statement = insert(JournalEntry).on_conflict_do_nothing(index_elements=["source_event_id"]) \
-            .returning(JournalEntry.entry_id)
-        written = set((await self._session.execute(statement, heads)).scalars()) if len(heads) > 1 else \
-            set((await self._session.execute(statement.values(heads[0]))).scalars())
-        legs = [{"entry_id": s.entry_id, "account_code": leg.account, "side": leg.side, "amount": leg.amount,
-                 "fund": e.fund, "period": e.period, "fixmedins_code": leg.fixmedins_code,
-                 "aux_period": leg.aux_period}
-                for e, s in entries if s.entry_id in written for leg in e.legs]
+        ids = [s.entry_id for _, s in entries]
+        heads = {"entry_id": ids, "source_event_id": [s.event_id for _, s in entries],
+                 "source_type": [s.type for _, s in entries], "fund": [e.fund for e, _ in entries],
+                 "period": [e.period for e, _ in entries], "entry_date": [e.entry_date for e, _ in entries],
+                 "memo": [e.memo for e, _ in entries], "admdvs": [s.admdvs for _, s in entries],
+                 "payment_id": [s.payment_id for _, s in entries], "source_ref": [s.ref for _, s in entries],
+                 "reverses": [s.reverses for _, s in entries]}
+        written = set((await self._session.execute(_INSERT_HEADS, {**heads, "posted_at": now})).scalars())
+        legs = [(entry_id, e, leg) for entry_id, (e, _) in zip(ids, entries, strict=True) if entry_id in written
+                for leg in e.legs]
         if legs:
-            await self._session.execute(insert(Posting), legs)
+            await self._session.execute(_INSERT_LEGS, {
+                "entry_id": [i for i, _, _ in legs], "account_code": [leg.account for _, _, leg in legs],
+                "side": [leg.side for _, _, leg in legs], "amount": [leg.amount for _, _, leg in legs],
+                "fund": [e.fund for _, e, _ in legs], "period": [e.period for _, e, _ in legs],
+                "fixmedins_code": [leg.fixmedins_code for _, _, leg in legs],
+                "aux_period": [leg.aux_period for _, _, leg in legs]})
         self.posted_periods.update(e.period for e, s in entries if s.entry_id in written)
-        return [s.entry_id for _, s in entries if s.entry_id in written]
+        return [i for i in ids if i in written]
 
     # periods -------------------------------------------------------------------------------------------
 
