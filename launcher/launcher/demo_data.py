@@ -62,7 +62,10 @@ class SettlementFactory:
     """Settlements of one business date for a set of institutions."""
 
     def __init__(self, business_date: date, *, seed: int = 7, violation_share: float = 0.03,
-                 persons_per_institution: int = 800) -> None:
+                 persons_per_institution: int = 50_000) -> None:
+        """``persons_per_institution``: the pool of insured persons drawn from. A small pool makes one person
+        visit a clinic while an inpatient elsewhere dozens of times a week, which the cross-record rules rightly
+        flag (MGT-OPI-01): 800 made 15 % of a day suspicious; a city's pool keeps the flags to the planted."""
         self.day = business_date
         self.random = random.Random(seed)
         self.violation_share = violation_share
