@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import platform
 import random
 import shutil
 import signal
@@ -37,7 +36,7 @@ from audit.main import create_app  # noqa: E402
 from audit.settings import AuditSettings  # noqa: E402
 from audit.tuning import tune_gc  # noqa: E402
 from launcher.environment import ensure_topics, start_infrastructure  # noqa: E402
-from launcher.procs import cpu_seconds, free_port  # noqa: E402
+from launcher.procs import cpu_seconds, free_port, machine  # noqa: E402
 from launcher.recorded import envelopes, produce  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
@@ -127,10 +126,6 @@ def _py_spy(out: Path, pid: int) -> subprocess.Popen[bytes] | None:
                              "--format", fmt], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import shutil
 import time
@@ -30,7 +29,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from launcher.environment import ensure_topics, start_infrastructure
-from launcher.procs import free_port
+from launcher.procs import free_port, machine
 from launcher.stack import SERVICES, Stack
 from shared.contracts import topics
 from shared.contracts.events import BankAccount, PaymentOrdered
@@ -99,8 +98,6 @@ async def bench(stack: Stack, count: int, faults: bool) -> dict[str, Any]:
             "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")}
 
 
-def machine() -> str:
-    return f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
 
 
 def main() -> None:

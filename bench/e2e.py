@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -27,7 +26,7 @@ import httpx
 
 from launcher.demo_data import SettlementFactory, demo_institutions
 from launcher.environment import ensure_topics, start_infrastructure
-from launcher.procs import free_port
+from launcher.procs import free_port, machine
 from launcher.stack import SERVICES, Stack
 from shared.calendar import default_calendar
 
@@ -137,10 +136,6 @@ async def latencies(client: httpx.AsyncClient, stack: Stack, tokens: dict[str, s
     return to_line, to_receipt
 
 
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
 def main() -> None:

