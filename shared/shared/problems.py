@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.calendar import CalendarNotLoaded
+from shared.contracts.codes import WITHOUT_NUL
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         message = error.get("msg", "invalid")
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
+        if error.get("type") == "string_pattern_mismatch" and (error.get("ctx") or {}).get("pattern") == WITHOUT_NUL:
+            message = "must not contain the NUL character (\\u0000)"
         out.append({"field": ".".join(loc) or "(body)", "message": message})
     return out
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.contracts.codes import Admdvs, Code, Insutype, MedType, Period
+from shared.contracts.codes import Admdvs, Code, Insutype, MedType, Period, Text
 from shared.contracts.settlement import SettlementRecord
 from shared.money import Amount, Money
 
@@ -27,7 +27,7 @@ class BankAccount(_Payload):
     bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,20}$")]
     acct_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z\-]{4,40}$")]
     #: 140 characters: what an ISO 20022 name (Max140Text) carries to the bank, never cut short.
-    acct_name: Annotated[str, StringConstraints(min_length=1, max_length=140)]
+    acct_name: Annotated[Text, StringConstraints(min_length=1, max_length=140)]
 
 
 # claims ---------------------------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ This is the shape; whether its parts add up is a rule of the claims service (``c
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from shared.contracts.codes import Code, Gender, Insutype, MedType, in_shanghai
+from shared.contracts.codes import BeijingTime, Code, Gender, Insutype, MedType, Moment, Text
 from shared.money import Amount
 
 
@@ -25,7 +25,6 @@ def _plain(value: Decimal) -> Decimal:
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=4), AfterValidator(_plain)]
 UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6), AfterValidator(_plain)]
 Diagnosis = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+\-*/]{1,20}$")]
-BeijingTime = Annotated[datetime, AfterValidator(in_shanghai)]
 
 
 def _listify(value: object) -> object:
@@ -39,14 +38,14 @@ class FeeDetail(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     feedetl_sn: Code
-    med_list_codg: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    med_list_codg: Annotated[Text, StringConstraints(min_length=1, max_length=50)]
     med_chrgitm_type: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,6}$")]
     cnt: Quantity
     pric: UnitPrice
     det_item_fee_sumamt: Amount
     #: When the item was given; the settlement time when absent (one-day visits). Kept as sent: without an
     #: offset it is Beijing time, which is how every rule reads it (shared.contracts.codes.business_date).
-    fee_ocur_time: datetime | None = None
+    fee_ocur_time: Moment | None = None
 
 
 class SettlementRecord(BaseModel):
