@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from claims.api.deps import CurrentInstitution, UowDep
 from claims.domain.reconciliation import Theirs
@@ -21,7 +21,7 @@ from claims.service.afterwards import (
 )
 from claims.service.exports import statement_csv, statement_xlsx
 from claims.service.statements import monthly_statement
-from shared.contracts.codes import BusinessDay, Code, Insutype, Period
+from shared.contracts.codes import AwareMoment, BusinessDay, Code, Insutype, Period, Text
 from shared.money import Amount
 from shared.problems import Problem, not_found
 
@@ -31,9 +31,9 @@ router = APIRouter(prefix="/v1", tags=["institutions-work"])
 class ReversalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
     #: When it was cancelled at the institution, if earlier than now.
-    reversed_at: AwareDatetime | None = None
+    reversed_at: AwareMoment | None = None
 
 
 class FundTotals(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
-from shared.contracts.codes import Admdvs, Code, InstitutionType
+from shared.contracts.codes import Admdvs, Code, InstitutionType, Text
 from shared.contracts.events import BankAccount
 from shared.contracts.settlement import SettlementRecord
 
@@ -16,10 +16,10 @@ class InstitutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fixmedins_code: Code
-    fixmedins_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    fixmedins_name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
     admdvs: Admdvs
     fixmedins_type: InstitutionType
-    hosp_lv: Annotated[str, StringConstraints(min_length=1, max_length=10)] | None = None
+    hosp_lv: Annotated[Text, StringConstraints(min_length=1, max_length=10)] | None = None
     bank_acct: BankAccount
 
 

@@ -11,6 +11,7 @@ from claims.api.deps import CurrentInstitution, UowDep
 from claims.api.schemas import IntakeOut, SettlementBatch
 from claims.service.intake import RecordResult, accept_settlements
 from claims.service.views import settlement_view
+from shared.contracts.codes import Code
 from shared.contracts.settlement import SettlementRecord
 from shared.problems import Problem, not_found
 from shared.service import runtime_of
@@ -56,7 +57,7 @@ async def post_settlements(request: Request, institution: CurrentInstitution, uo
 
 
 @router.get("/{setl_id}", responses={404: {"description": "No such settlement of this institution"}})
-async def get_settlement(setl_id: str, institution: CurrentInstitution, uow: UowDep) -> dict[str, Any]:
+async def get_settlement(setl_id: Code, institution: CurrentInstitution, uow: UowDep) -> dict[str, Any]:
     """The settlement with its audit outcome, disbursement line(s), vouchers and receipt status."""
     view = await settlement_view(institution.fixmedins_code, setl_id, uow)
     if view is None:
