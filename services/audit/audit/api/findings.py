@@ -10,7 +10,7 @@ from audit.adapters.review import FindingFilter
 from audit.api.deps import ConfigsDep, OperatorDep, UowDep
 from audit.domain.review import ReviewError
 from audit.service.review import BadCursor, Decide, decide, finding_view, list_findings, seq_of
-from shared.contracts.codes import Admdvs, Code
+from shared.contracts.codes import Admdvs, Code, Text
 from shared.money import Amount
 from shared.problems import Problem, not_found
 
@@ -26,8 +26,8 @@ class DecisionIn(BaseModel):
     decision: Literal["confirm", "dismiss"]
     #: The amount to deduct on a confirmation (default: what the rules found), at most the fund payment.
     amount: Amount | None = None
-    reviewer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    reviewer: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    reason: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
 @router.get("")
