@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from disbursement.api.deps import OperatorDep, UowDep
 from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
 from disbursement.domain.policy import Path
 from disbursement.service.enrollment import change_enrollment, enrollment_view
-from shared.contracts.codes import Code
+from shared.contracts.codes import AwareMoment, Code, Text
 
 router = APIRouter(prefix="/v1/enrollments", tags=["enrollments"], dependencies=[OperatorDep])
 
@@ -31,9 +31,9 @@ class EnrollmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["enroll", "suspend", "resume", "terminate"]
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
     #: When the change took effect, if earlier than now (contract.md "Time").
-    effective_at: AwareDatetime | None = None
+    effective_at: AwareMoment | None = None
     #: The paths this institution is paid by; all of the region's when absent.
     path: list[Path] | None = None
     criteria: Criteria | None = None

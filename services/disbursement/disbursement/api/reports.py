@@ -9,7 +9,7 @@ from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
 from disbursement.service.fund_requests import fund_request
 from disbursement.service.runs.view import payment_view
-from shared.contracts.codes import Admdvs, Code, Period
+from shared.contracts.codes import Admdvs, Code, Period, Text
 
 router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[OperatorDep])
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[OperatorDep])
 async def get_disbursements(uow: UowDep, admdvs: Annotated[Admdvs | None, Query()] = None,
                             fixmedins_code: Annotated[Code | None, Query()] = None,
                             period: Annotated[Period | None, Query()] = None,
-                            run_type: Annotated[str | None, Query(max_length=30)] = None,
+                            run_type: Annotated[Text | None, Query(max_length=30)] = None,
                             status: Annotated[Literal["computed", "ordered", "paid", "failed", "postponed", "held",
                                                       "nothing"] | None, Query()] = None,
                             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
@@ -18,7 +18,7 @@ from disbursement.service.runs.settlement import monthly_settlement_run
 from disbursement.service.runs.signing import sign_off
 from disbursement.service.runs.special import annual_clearing_run, special_cases_run
 from disbursement.service.runs.view import run_view
-from shared.contracts.codes import SHANGHAI, Admdvs, Period
+from shared.contracts.codes import SHANGHAI, Admdvs, BusinessDay, Period, ReviewPeriod, Text
 from shared.problems import not_found
 from shared.service import runtime_of
 
@@ -31,7 +31,7 @@ class _In(BaseModel):
 
 class DailyRunIn(_In):
     admdvs: Admdvs
-    business_date: date
+    business_date: BusinessDay
 
 
 class MonthRunIn(_In):
@@ -42,7 +42,7 @@ class MonthRunIn(_In):
 class SpecialRunIn(_In):
     admdvs: Admdvs
     #: "2025-09" for a monthly review, "2025-Q3" for a quarterly one (JL art.16).
-    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
+    period: ReviewPeriod
 
 
 class ClearingIn(_In):
@@ -51,15 +51,15 @@ class ClearingIn(_In):
 
 
 class SignOffIn(_In):
-    signed_by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    signed_by: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    note: Annotated[Text, StringConstraints(max_length=500)] | None = None
 
 
 class ScheduledIn(_In):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     #: The day the scheduler asks about; today in Beijing when absent.
-    on: date | None = Field(default=None, alias="date")
+    on: BusinessDay | None = Field(default=None, alias="date")
 
 
 async def _guarded(work: Awaitable[dict[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from disbursement.api.deps import OperatorDep, UowDep
 from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
 from disbursement.service.runs.special import approve_special_case
-from shared.contracts.codes import Admdvs, Code, Insutype
+from shared.contracts.codes import Admdvs, Code, Insutype, ReviewPeriod, Text
 from shared.money import Amount, Money, money_text
 
 router = APIRouter(prefix="/v1", tags=["special-cases"], dependencies=[OperatorDep])
@@ -22,9 +22,9 @@ class SpecialCaseIn(BaseModel):
     admdvs: Admdvs
     fixmedins_code: Code
     insutype: Insutype
-    review_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
+    review_period: ReviewPeriod
     approved: Amount
-    description: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    description: Annotated[Text, StringConstraints(min_length=1, max_length=1000)]
 
 
 class AssessmentIn(BaseModel):
@@ -32,7 +32,7 @@ class AssessmentIn(BaseModel):
 
     #: Added to (or, negative, deducted from) the institution's annual clearing.
     adjustment: Money
-    note: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    note: Annotated[Text, StringConstraints(min_length=1, max_length=1000)]
 
 
 @router.post("/special-cases", status_code=201)
