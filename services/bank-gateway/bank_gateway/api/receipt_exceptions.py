@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from bank_gateway.api.deps import UowDep, operator
+from shared.contracts.codes import BIGINT_MAX
 
 router = APIRouter(prefix="/v1/receipt-exceptions", tags=["receipts"], dependencies=[Depends(operator)])
 
 
 @router.get("")
 async def receipt_exceptions(uow: UowDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                             before_id: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+                             before_id: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None) -> dict[str, Any]:
     """Newest first; page with ``before_id`` (the last ``id`` seen)."""
     async with uow:
         rows = await uow.receipts.exceptions(limit=limit, before_id=before_id)

@@ -18,6 +18,7 @@ from bank_gateway.api.deps import BankLinkDep, UowDep, UowFactoryDep, bank_unava
 from bank_gateway.domain.capital import rmb_capital
 from bank_gateway.domain.vouchers import fund_name
 from bank_gateway.service.cancellation import NotCancellable, VoucherUnknown, cancel_voucher
+from shared.contracts.codes import Text, VoucherNo
 from shared.money import money_text
 from shared.problems import Problem, not_found
 
@@ -27,7 +28,7 @@ XML, PDF = "application/xml", "application/pdf"
 
 class CancelVoucher(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 @router.get("")
@@ -42,7 +43,7 @@ async def list_vouchers(uow: UowDep, run_id: uuid.UUID | None = None,
 
 
 @router.get("/{voucher_no}", responses={200: {"content": {XML: {}, PDF: {}}}})
-async def get_voucher(voucher_no: str, request: Request, uow: UowDep,
+async def get_voucher(voucher_no: VoucherNo, request: Request, uow: UowDep,
                       format: Literal["json", "xml", "pdf"] | None = None) -> Any:
     """A voucher with its receipt, as JSON; ``Accept: application/xml`` (or ``?format=xml``) gives the pain.001
     sent to the bank, ``Accept: application/pdf`` (``?format=pdf``) the printable voucher."""
@@ -60,7 +61,7 @@ async def get_voucher(voucher_no: str, request: Request, uow: UowDep,
 
 
 @router.post("/{voucher_no}/cancel")
-async def cancel(voucher_no: str, body: CancelVoucher, uow_factory: UowFactoryDep, link: BankLinkDep,
+async def cancel(voucher_no: VoucherNo, body: CancelVoucher, uow_factory: UowFactoryDep, link: BankLinkDep,
                  uow: UowDep) -> dict[str, Any]:
     """作废: only while the bank has not accepted the voucher (the bank is asked first); a 409 otherwise. The
     payment then reaches disbursement as not paid (reason CANC) and is carried into the next one (N art.18)."""

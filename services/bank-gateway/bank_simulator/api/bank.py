@@ -13,6 +13,7 @@ from bank_simulator.domain.faults import Faults
 from bank_simulator.service.bank import answer_status_query, cancel_order, receipt_of
 from bank_simulator.service.uow import BankUnitOfWork
 from shared.auth import require_operator
+from shared.contracts.codes import Text, VoucherNo
 from shared.money import Amount, money_text, total
 from shared.problems import Problem, not_found
 from shared.service import runtime_of
@@ -39,7 +40,7 @@ class Cancellation(BaseModel):
 
 
 @payments.get("/{voucher_no}")
-async def status_query(voucher_no: str, uow: UowDep) -> dict[str, Any]:
+async def status_query(voucher_no: VoucherNo, uow: UowDep) -> dict[str, Any]:
     """The payment as the bank knows it, with its receipt (pain.002, camt.054) once the bank has finished
     with it. Asking completes a payment the bank accepted without a receipt."""
     payment = await answer_status_query(voucher_no, uow)
@@ -50,7 +51,7 @@ async def status_query(voucher_no: str, uow: UowDep) -> dict[str, Any]:
 
 
 @payments.post("/{voucher_no}/cancellation")
-async def cancel(voucher_no: str, body: Cancellation, uow: UowDep) -> dict[str, Any]:
+async def cancel(voucher_no: VoucherNo, body: Cancellation, uow: UowDep) -> dict[str, Any]:
     """撤销: stop an order the bank has not accepted (it is then refused if it arrives). One the bank has
     accepted, paid or rejected is a 409 naming its status."""
     payment = await cancel_order(voucher_no, body.amount, uow)
@@ -62,7 +63,7 @@ async def cancel(voucher_no: str, body: Cancellation, uow: UowDep) -> dict[str, 
 
 @payments.get("")
 async def paid_on(value_date: Annotated[date, Query()], uow: UowDep,
-                  payee_acct: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+                  payee_acct: Annotated[Text | None, Query(max_length=40)] = None) -> dict[str, Any]:
     """What the bank paid on a value date (to one account, if asked), for reconciliation with the bank (对账)."""
     async with uow:
         paid = await uow.payments.paid_on(value_date, payee_acct)

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.contracts.codes import Text
+
 Rate = Annotated[float, Field(ge=0, le=1)]  # a probability, not money
 
 #: ISO 20022 external status reason codes a Chinese bank's rejection maps to.
@@ -24,7 +26,7 @@ CANCELLED = ("CANC", "已按客户申请撤销 (cancelled at the customer's requ
 class Faults(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reject_accounts: dict[str, str] = {}
+    reject_accounts: dict[Annotated[Text, Field(max_length=40)], Annotated[Text, Field(max_length=200)]] = {}
     reject_rate: Rate = 0.0
     timeout_rate: Rate = 0.0
     duplicate_receipt_rate: Rate = 0.0
