@@ -14,14 +14,14 @@ from accounting.api.deps import OperatorDep, UowDep
 from accounting.api.xlsx import advances_xlsx, journal_xlsx, trial_balance_xlsx, wants_xlsx
 from accounting.domain.chart import chart
 from accounting.service import operations, reports
-from shared.contracts.codes import Admdvs, Code, Insutype, Period
+from shared.contracts.codes import BIGINT_MAX, Admdvs, Code, Insutype, Period, Text
 from shared.money import Amount
 from shared.problems import Problem
 
 router = APIRouter(prefix="/v1", tags=["books"], dependencies=[OperatorDep])
 Format = Annotated[Literal["json", "xlsx"] | None, Query(description="xlsx for a workbook download")]
-Person = Annotated[str, Field(min_length=1, max_length=100)]
-Reason = Annotated[str, Field(min_length=1, max_length=500)]
+Person = Annotated[Text, Field(min_length=1, max_length=100)]
+Reason = Annotated[Text, Field(min_length=1, max_length=500)]
 
 
 @router.get("/trial-balance")
@@ -38,7 +38,7 @@ async def get_journal(request: Request, uow: UowDep, period: Annotated[Period | 
                       account: Annotated[str | None, Query(pattern=r"^\d{4,10}$")] = None,
                       fixmedins_code: Annotated[Code | None, Query()] = None,
                       limit: Annotated[int, Query(ge=1, le=5000)] = 200,
-                      cursor: Annotated[int | None, Query(ge=0, description="next_cursor of the page before")] = None,
+                      cursor: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="next_cursor of the page before")] = None,
                       format: Format = None) -> Any:
     """序时账: entries in the order they were posted, with their legs; ``next_cursor`` pages on."""
     report = await reports.journal(uow, period=period, fund=fund, account=account, fixmedins_code=fixmedins_code,
@@ -80,7 +80,7 @@ class FundTransferIn(BaseModel):
     fund: Insutype
     period: Period
     amount: Amount
-    reference: Annotated[str, Field(min_length=1, max_length=100)]
+    reference: Annotated[Text, Field(min_length=1, max_length=100)]
     value_date: date
 
     @field_validator("amount")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accounting.api.deps import OperatorDep, UowDep
 from accounting.service import consistency
-from shared.contracts.codes import Admdvs, Period
+from shared.contracts.codes import Admdvs, Period, Text
 from shared.problems import Problem
 
 router = APIRouter(prefix="/v1", tags=["consistency"], dependencies=[OperatorDep])
@@ -26,8 +26,8 @@ async def get_consistency(uow: UowDep, period: Annotated[Period, Query()],
 class ExplanationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
-    explained_by: Annotated[str, Field(min_length=1, max_length=100)]
+    reason: Annotated[Text, Field(min_length=1, max_length=500)]
+    explained_by: Annotated[Text, Field(min_length=1, max_length=100)]
 
 
 @router.post("/consistency/differences/{difference_id}/explanations", status_code=201)

@@ -93,9 +93,11 @@ async def close_period(uow: AccountingUnitOfWork, period: str, *, closed_by: str
             await uow.ledger.close_period(period, closed_by=closed_by, reason=reason)
             existing = await uow.ledger.closed_period(period)
             await uow.commit()
-    assert existing is not None
-    return {"period": existing.period, "closed": True, "closed_at": existing.closed_at.isoformat(),
-            "closed_by": existing.closed_by, "reason": existing.reason}
+        assert existing is not None
+        # Read inside the unit of work: leaving it rolls back (a month closed before: nothing to commit),
+        # which expires the row, and a detached row cannot be read again.
+        return {"period": existing.period, "closed": True, "closed_at": existing.closed_at.isoformat(),
+                "closed_by": existing.closed_by, "reason": existing.reason}
 
 
 async def periods(uow: AccountingUnitOfWork) -> dict[str, Any]:
