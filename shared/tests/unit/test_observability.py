@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from shared.contracts import topics
-from shared.messaging.envelope import Envelope, Topic
+from shared.messaging.envelope import Envelope, Event, Topic
 from shared.messaging.outbox import Outbox
 from shared.observability import business, context, tracing
 from shared.observability.http import Observed
@@ -237,9 +237,9 @@ async def test_a_request_and_the_events_it_causes_downstream_are_one_trace(spans
     # its cause by correlation id, and carries the consumed event's span.
     other = Envelope.wrap(NOTED, noted(), correlation_id="req-other")
     mine = Envelope.wrap(NOTED, noted(), correlation_id="req-9")
-    batch = [_Consumed(_Record("t.toy.noted", 0, 1, []), _Event(other)),
+    batch = [_Consumed(_Record("t.toy.noted", 0, 1, []), Event(other, noted())),
              _Consumed(_Record("t.toy.noted", 0, 2,
-                               [("traceparent", written["traceparent"].encode())]), _Event(mine))]
+                               [("traceparent", written["traceparent"].encode())]), Event(mine, noted()))]
     outbox = Outbox(session=None)  # type: ignore[arg-type]
     with tracing.consuming("audit", batch):
         outbox.add(NOTED, noted(), key="H1", correlation_id="req-9")
@@ -254,15 +254,3 @@ async def test_a_request_and_the_events_it_causes_downstream_are_one_trace(spans
         _, trace_id, parent_span, _ = row["headers"]["traceparent"].split("-")
         assert (trace_id, parent_span) == (caller_trace, format(consumed_mine.context.span_id, "016x"))
 
-
-@dataclass
-class _Event:
-    envelope: Envelope
-
-    @property
-    def event_id(self) -> uuid.UUID:
-        return self.envelope.event_id
-
-    @property
-    def correlation_id(self) -> str:
-        return self.envelope.correlation_id
