@@ -7,17 +7,41 @@ import hmac
 import secrets
 
 from fastapi import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.problems import Problem
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def _bearer(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "unauthorized", "Missing or invalid credentials",
-                      "send Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"})
-    return token.strip()
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _no_token() -> Problem:
+    return Problem(401, "unauthorized", "Missing or invalid credentials", "send Authorization: Bearer <token>",
+                   headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer_token(request: Request) -> str:
+    token = _bearer(request.headers.get("authorization", ""))
+    if token is None:
+        raise _no_token()
+    return token
+
+
+class TokenFirst:
+    """Every ``/v1/`` path needs a token (contract.md: "No token: 401"): a request without one is answered 401
+    before its body is read, so it never learns from a 400 or 422 what the body should have been."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+            if _bearer(header) is None:
+                return await _no_token().response(scope["path"])(scope, receive, send)
+        await self.app(scope, receive, send)
 
 
 def is_operator(token: str, operator_token: str) -> bool:

@@ -24,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from shared.auth import TokenFirst
 from shared.db import make_engine, make_sessionmaker
 from shared.messaging.consumer import IdempotentConsumer, Subscription
 from shared.messaging.kafka import make_producer
@@ -202,6 +203,7 @@ def service_app(
                   generate_unique_id_function=_operation_id)
     app.state.runtime = runtime
     install_problem_handlers(app)
+    app.add_middleware(TokenFirst)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(Observed)  # outermost: it sees every answer, a 413 from the body limit too
     for router in routers:
