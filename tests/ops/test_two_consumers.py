@@ -5,6 +5,7 @@ load and the other takes its partitions over."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from audit.settings import AuditSettings
 from launcher.environment import ensure_topics
@@ -46,7 +47,12 @@ async def test_two_audits_split_the_partitions_and_apply_every_record_once_thoug
         code, seconds = await asyncio.to_thread(two.terminate)
         stopped_at = await count_rows(settings, "SELECT count(*) FROM audit_outcomes")
         await eventually(lambda: outcomes_at_least(settings, RECORDS), timeout=60, interval=0.2)
-        after = await one.metrics()
+
+        async def took_over() -> Any:
+            # The stopped one may have finished its partitions before the survivor's rebalance completes.
+            metrics = await one.metrics()
+            return metrics if one.assigned(metrics) == set(range(PARTITIONS)) else None
+        after = await eventually(took_over, timeout=30, interval=0.3)
     finally:
         one.kill()
         two.kill()

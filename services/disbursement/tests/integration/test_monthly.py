@@ -92,7 +92,7 @@ async def test_a_shanxi_negative_net_is_rolled_over_two_months_until_covered(har
     july_record = await harness.settlement(date(2025, 7, 8), "100.00")
     await harness.deduction(july_record, "2025-07", "80.00")  # a confirmed violation (N art.13)
     await eventually(lambda: _recorded(harness, 2))
-    await eventually(lambda: _deducted(harness, "2025-07"))
+    await eventually(lambda: _deducted(harness, "2025-07", prepayment="12.00"))  # 60 % × (100.00 − 80.00)
     july = await settle_and_pay(harness, "monthly-settlement", "2025-07")
     line = line_of(july)
     assert (line["payable"], line["deductions"], line["already_paid"]) == ("100.00", "80.00", "600.00")
@@ -116,10 +116,13 @@ async def test_a_shanxi_negative_net_is_rolled_over_two_months_until_covered(har
         ("-292.00", "180.00", "28.00", "0.00")
 
 
-async def _deducted(harness: Harness, period: str) -> bool:
+async def _deducted(harness: Harness, period: str, prepayment: str) -> bool:
+    """The deduction has reached disbursement: next month's prepayment, 60 % of this month's payable (SX §3-4),
+    is computed from the payable less it."""
     response = await harness.client.get("/v1/fund-requests", headers=operator_headers(),
                                         params={"admdvs": harness.region, "period": period})
-    return response.status_code == 200 and bool(response.json()["funds"])
+    funds = response.json().get("funds", {}) if response.status_code == 200 else {}
+    return funds.get("310", {}).get("prepayment") == prepayment
 
 
 async def test_a_reversal_nets_a_paid_line_and_after_the_month_becomes_a_deduction(harness: Harness) -> None:
