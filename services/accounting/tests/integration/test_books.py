@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -15,25 +14,11 @@ import pytest
 from accounting.main import create_app
 from accounting.service.uow import AccountingUnitOfWork
 from accounting.settings import AccountingSettings
-from launcher.testing import Infra, eventually, migrate, operator_headers, publish, serving, settings_for
+from launcher.testing import eventually, operator_headers, publish, serving
 from shared.contracts import topics
 from shared.contracts.events import PaymentConfirmed
 from shared.db import make_engine, make_sessionmaker
 from shared.messaging.envelope import Envelope
-
-
-@pytest.fixture
-async def settings(infra: Infra, prefix: str, topics: str) -> AccountingSettings:
-    settings = settings_for(AccountingSettings, infra, prefix)
-    await migrate("accounting", settings)
-    return settings
-
-
-@pytest.fixture
-async def db(settings: AccountingSettings) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(settings.asyncpg_dsn)
-    yield conn
-    await conn.close()
 
 
 async def test_the_database_refuses_an_entry_whose_debits_and_credits_differ(db: asyncpg.Connection) -> None:
@@ -70,6 +55,7 @@ async def test_the_database_refuses_an_entry_without_legs(db: asyncpg.Connection
     assert await db.fetchval("SELECT count(*) FROM journal_entries") == 0
 
 
+@pytest.mark.usefixtures("topics")  # the app's consumers read the test's topics
 async def test_a_confirmed_payment_is_posted_once_however_often_it_is_delivered(settings: AccountingSettings) -> None:
     """SX §5 / ZJ §5: Dr 暂付款—即时结算预拨 (institution × month) / Cr 支出户存款, once per event."""
     code = f"H{secrets.token_hex(4).upper()}"
