@@ -3,11 +3,13 @@ real broker and PostgreSQL (N art.16, SX §3, ZJ §3.2-3.3)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from launcher.testing import eventually, operator_headers, read_topic
 from shared.contracts import topics
+from shared.contracts.events import ConsistencyChecked, ConsistencyDifference
 
 if TYPE_CHECKING:
     from conftest import Harness
@@ -182,11 +184,6 @@ async def test_a_monthly_run_waits_for_an_operators_signature(harness: Harness) 
 async def test_a_settlement_cannot_be_signed_while_business_and_finance_disagree(harness: Harness) -> None:
     """N art.19, art.22: accounting's check of the month is shown on the run; an unexplained difference blocks
     the signature, and once explained the month is signed."""
-    from datetime import UTC, datetime, timedelta
-    from decimal import Decimal
-
-    from shared.contracts.events import ConsistencyChecked, ConsistencyDifference
-
     await harness.institution()
     await harness.enroll()
     await harness.policy(audit_mode="pay_first")
