@@ -107,24 +107,6 @@ class Finding(_Payload):
     feedetl_sns: list[str] = []
 
 
-class SettlementAudited(_Payload):
-    """A settlement's audit outcome (N art.13): first the automatic one (``stage`` "automatic"); for a record
-    sent to people, later the reviewed one ("reviewed": pass when dismissed, violation with the confirmed
-    amount when confirmed). The latest ``audited_at`` stands."""
-
-    fixmedins_code: Code
-    admdvs: Admdvs
-    setl_id: Code
-    insutype: Insutype
-    status: AuditStatus
-    vola_amt: Amount
-    findings: list[Finding] = []
-    stage: Literal["automatic", "reviewed"] = "automatic"
-    #: Chosen by the random sample for manual review (抽审) although the rules passed it.
-    sampled: bool = False
-    audited_at: AwareDatetime
-
-
 class DeductionConfirmed(_Payload):
     """A confirmed violation to deduct in the monthly settlement (月度抵扣, N art.13, JL art.13)."""
 
@@ -140,6 +122,31 @@ class DeductionConfirmed(_Payload):
     #: "automatic" for a clear-cut rule, "review" for a reviewer's decision.
     source: Literal["automatic", "review"]
     confirmed_at: AwareDatetime
+
+
+class SettlementAudited(_Payload):
+    """A settlement's audit outcome (N art.13): first the automatic one (``stage`` "automatic"); for a record
+    sent to people, later the reviewed one ("reviewed": pass when dismissed, violation with the confirmed
+    amount when confirmed). The latest ``audited_at`` stands."""
+
+    fixmedins_code: Code
+    admdvs: Admdvs
+    setl_id: Code
+    insutype: Insutype
+    status: AuditStatus
+    vola_amt: Amount
+    findings: list[Finding] = []
+    stage: Literal["automatic", "reviewed"] = "automatic"
+    #: Chosen by the random sample for manual review (抽审) although the rules passed it.
+    sampled: bool = False
+    #: A finding on this record is open for people: the month's audit has not ended for it (SX §3, ZJ §3.1), so
+    #: its monthly settlement waits for the reviewed outcome. False on every reviewed outcome.
+    under_review: bool = False
+    #: The deduction this outcome confirmed (a reviewer's, or a clear-cut rule's where the region auto-confirms),
+    #: also published as DeductionConfirmed: carried here so that a month settled as soon as its review ends
+    #: deducts it (月度抵扣) whichever of the two topics is read first.
+    deduction: DeductionConfirmed | None = None
+    audited_at: AwareDatetime
 
 
 # disbursement ---------------------------------------------------------------------------------------------

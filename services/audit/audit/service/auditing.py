@@ -59,12 +59,12 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
     inserted = await uow.outcomes.add_new([_outcome_row(j) for j in judged], now)
     fresh = [j for j in judged if j.subject.key in inserted]
     await uow.index.add([j.subject for j in fresh])
-    await _queue(fresh, uow, now)
+    opened, deducted = await _queue(fresh, uow, now)
     for j in fresh:
         r = j.subject.record
         if not j.outcome.findings:
-            event_id, value = passed_envelope(j.subject, sampled=j.sampled, audited_at=now,
-                                              correlation_id=j.event.correlation_id)
+            event_id, value = passed_envelope(j.subject, sampled=j.sampled, under_review=j.subject.key in opened,
+                                              audited_at=now, correlation_id=j.event.correlation_id)
             uow.outbox.add_raw(topics.SETTLEMENT_AUDITED.name, key=j.subject.fixmedins_code, value=value,
                                event_id=event_id)
             continue
@@ -72,13 +72,15 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
             topics.SETTLEMENT_AUDITED,
             SettlementAudited(fixmedins_code=j.subject.fixmedins_code, admdvs=j.subject.admdvs, setl_id=r.setl_id,
                               insutype=r.insutype, status=j.outcome.status, vola_amt=j.outcome.vola_amt,
-                              findings=j.outcome.findings, stage="automatic", sampled=j.sampled, audited_at=now),
+                              findings=j.outcome.findings, stage="automatic", sampled=j.sampled,
+                              under_review=j.subject.key in opened, deduction=deducted.get(j.subject.key),
+                              audited_at=now),
             key=j.subject.fixmedins_code,
             correlation_id=j.event.correlation_id,
         )
 
 
-def passed_envelope(s: Subject, *, sampled: bool, audited_at: datetime,
+def passed_envelope(s: Subject, *, sampled: bool, under_review: bool, audited_at: datetime,
                     correlation_id: str) -> tuple[uuid.UUID, bytes]:
     """The envelope of a passed record's SettlementAudited, written as JSON directly: most records pass, and
     building, validating and dumping two pydantic models for each cost a tenth of the audit's CPU. Its
@@ -91,16 +93,19 @@ def passed_envelope(s: Subject, *, sampled: bool, audited_at: datetime,
         "correlation_id": correlation_id,
         "payload": {"fixmedins_code": s.fixmedins_code, "admdvs": s.admdvs, "setl_id": s.record.setl_id,
                     "insutype": s.record.insutype, "status": "pass", "vola_amt": "0.00", "findings": [],
-                    "stage": "automatic", "sampled": sampled, "audited_at": audited_at.isoformat()},
+                    "stage": "automatic", "sampled": sampled, "under_review": under_review, "deduction": None,
+                    "audited_at": audited_at.isoformat()},
     }
     return event_id, json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def _queue(judged: list[Judged], uow: AuditUnitOfWork, now: datetime) -> None:
-    """Open the findings for review, and confirm at once those the region deducts automatically."""
+async def _queue(judged: list[Judged], uow: AuditUnitOfWork,
+                 now: datetime) -> tuple[set[tuple[str, str]], dict[tuple[str, str], DeductionConfirmed]]:
+    """Open the findings for review, and confirm at once those the region deducts automatically; returns the
+    records left open for people and the deductions confirmed now, by record."""
     candidates = [j for j in judged if j.sampled or j.outcome.findings]
     if not candidates:
-        return
+        return set(), {}
     reversed_keys = await uow.findings.reversed_among(j.subject.key for j in candidates)
     findings, decisions, deductions, correlations = [], [], [], []
     for j in candidates:
@@ -128,7 +133,10 @@ async def _queue(judged: list[Judged], uow: AuditUnitOfWork, now: datetime) -> N
             correlations.append(j.event.correlation_id)
     await uow.findings.open(findings)
     await uow.findings.record_decisions(decisions)
-    await publish_deductions(deductions, uow, {d["deduction_id"]: c for d, c in zip(deductions, correlations)})
+    published = await publish_deductions(deductions, uow,
+                                         {d["deduction_id"]: c for d, c in zip(deductions, correlations)})
+    return {(f["fixmedins_code"], f["setl_id"]) for f in findings if f["status"] == "open"}, \
+        {(d.fixmedins_code, d.setl_id): d for d in published}
 
 
 def _deduction(j: Judged, finding_id: Any, amount: Any, source: str, now: datetime) -> dict[str, Any]:
@@ -139,14 +147,18 @@ def _deduction(j: Judged, finding_id: Any, amount: Any, source: str, now: dateti
 
 
 async def publish_deductions(rows: list[dict[str, Any]], uow: AuditUnitOfWork,
-                             correlation: dict[Any, str] | None = None) -> None:
+                             correlation: dict[Any, str] | None = None) -> list[DeductionConfirmed]:
     """Record the deductions and publish each one recorded now: a deduction is published exactly once
-    (月度抵扣, N art.13, JL art.13)."""
+    (月度抵扣, N art.13, JL art.13). Returns those published."""
     recorded = await uow.findings.add_deductions(rows)
+    published = []
     for row in rows:
         if row["deduction_id"] in recorded:
-            uow.outbox.add(topics.DEDUCTION_CONFIRMED, DeductionConfirmed(**row), key=row["fixmedins_code"],
+            deduction = DeductionConfirmed(**row)
+            uow.outbox.add(topics.DEDUCTION_CONFIRMED, deduction, key=row["fixmedins_code"],
                            correlation_id=(correlation or {}).get(row["deduction_id"]))
+            published.append(deduction)
+    return published
 
 
 def _outcome_row(j: Judged) -> dict[str, Any]:

@@ -118,19 +118,19 @@ async def decide(cmd: Decide, uow: AuditUnitOfWork) -> bool:
                                               "decided_at": now}])
         stored = await uow.outcomes.stored(finding.fixmedins_code, finding.setl_id) or {}
         rule_findings = [Finding.model_validate(f) for f in stored.get("findings") or []]
+        published = [] if amount is None else await publish_deductions([{
+            "deduction_id": deduction_id_of(finding.finding_id), "finding_id": finding.finding_id,
+            "fixmedins_code": finding.fixmedins_code, "admdvs": finding.admdvs, "setl_id": finding.setl_id,
+            "insutype": finding.insutype, "period": finding.period, "amount": amount,
+            "rule_ids": finding.rule_ids, "source": "review", "confirmed_at": now,
+        }], uow)
         uow.outbox.add(topics.SETTLEMENT_AUDITED, SettlementAudited(
             fixmedins_code=finding.fixmedins_code, admdvs=finding.admdvs, setl_id=finding.setl_id,
             insutype=finding.insutype, status="violation" if confirmed else "pass",
             vola_amt=amount if amount is not None else Decimal("0.00"),
-            findings=rule_findings if confirmed else [], stage="reviewed", audited_at=now,
+            findings=rule_findings if confirmed else [], stage="reviewed",
+            deduction=published[0] if published else None, audited_at=now,
         ), key=finding.fixmedins_code)
-        if amount is not None:
-            await publish_deductions([{
-                "deduction_id": deduction_id_of(finding.finding_id), "finding_id": finding.finding_id,
-                "fixmedins_code": finding.fixmedins_code, "admdvs": finding.admdvs, "setl_id": finding.setl_id,
-                "insutype": finding.insutype, "period": finding.period, "amount": amount,
-                "rule_ids": finding.rule_ids, "source": "review", "confirmed_at": now,
-            }], uow)
         await uow.commit()
     return True
 
