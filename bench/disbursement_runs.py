@@ -56,7 +56,9 @@ async def load(dsn: str, region: str, institutions: list[str], records: int, *, 
         fund = Decimal(rng.randint(100, 200_000)) / 100
         line_id = uuid.uuid4()
         insutype = "310" if n % 3 else "390"
-        intake.append((code, f"S{n:09d}", region, insutype, "11", DAY, fund, now, None, None, None, line_id, None, None))
+        # audited (a pass): the month is settled after its audit (SX §3)
+        intake.append((code, f"S{n:09d}", region, insutype, "11", DAY, fund, now, "pass", Decimal("0.00"), now,
+                       line_id, None, None))
         amount = (fund * Decimal("0.6")).quantize(Decimal("0.01"))
         lines.append((line_id, code, f"S{n:09d}", region, insutype, "11", DAY, "2025-09", fund, fund, Decimal("0.6"),
                       amount, 1, now, "record", DAY))
@@ -70,6 +72,10 @@ async def load(dsn: str, region: str, institutions: list[str], records: int, *, 
             "fund_pay_sumamt", "base", "ratio", "amount", "policy_version", "computed_at", "kind", "batch_date"])
         await conn.execute("INSERT INTO batches (admdvs, batch_date) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                            region, DAY)
+    else:  # the monthly path settles each institution on its declaration (N art.12)
+        await conn.execute("INSERT INTO declarations (declaration_id, fixmedins_code, admdvs, period, totals, "
+                           "declared_at, late) SELECT gen_random_uuid(), code, $2, $3, '{}'::jsonb, now(), false "
+                           "FROM unnest($1::text[]) AS code", institutions, region, f"{DAY:%Y-%m}")
     await conn.execute("ANALYZE intake; ANALYZE lines")
     await conn.close()
     print(f"loaded {records:,} settlements and lines for {len(institutions):,} institutions "

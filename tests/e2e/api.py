@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ import httpx
 from launcher.demo_data import DemoInstitution
 from launcher.stack import Stack
 from launcher.testing import operator_headers
+from shared.money import ZERO, money_text
 
 
 class Api:
@@ -64,11 +66,42 @@ class Api:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    async def wait_intake(self, admdvs: str, *, audited: int, timeout: float = 60) -> dict[str, Any]:
+    async def declare(self, token: str, period: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+        """申报 (N art.12): the month's totals per fund, summed from the records as the institution's system would."""
+        totals: dict[str, dict[str, Any]] = {}
+        for r in records:
+            fund = totals.setdefault(r["insutype"], {"records": 0, "medfee_sumamt": ZERO, "fund_pay_sumamt": ZERO})
+            fund["records"] += 1
+            fund["medfee_sumamt"] += Decimal(r["medfee_sumamt"])
+            fund["fund_pay_sumamt"] += Decimal(r["fund_pay_sumamt"])
+        body = {"period": period, "totals": {k: {**v, "medfee_sumamt": money_text(v["medfee_sumamt"]),
+                                                 "fund_pay_sumamt": money_text(v["fund_pay_sumamt"])}
+                                             for k, v in totals.items()}}
+        response = await self.client.post(self.url("claims", "/v1/declarations"),
+                                          headers={"authorization": f"Bearer {token}"}, json=body)
+        assert response.status_code in (200, 201), response.text
+        return dict(response.json())
+
+    async def monthly_settlement(self, admdvs: str, period: str, timeout: float = 60) -> dict[str, Any]:
+        """The month's settlement, asked again while it answers 409 — its review or declarations have not reached
+        disbursement yet (SX §3, N art.12) — as an operator would."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = await self.client.post(self.url("disbursement", "/v1/runs/monthly-settlement"),
+                                              headers=operator_headers(), json={"admdvs": admdvs, "period": period})
+            if response.status_code != 409:
+                assert response.status_code == 200, response.text
+                return dict(response.json())
+            assert time.monotonic() < deadline, response.text
+            await asyncio.sleep(0.2)
+
+    async def wait_intake(self, admdvs: str, *, audited: int, declarations: int = 0,
+                          timeout: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
             counts = await self.operator_get("disbursement", "/v1/intake", admdvs=admdvs)
-            if counts["recorded"] >= audited and counts["audited"] >= audited:
+            if counts["recorded"] >= audited and counts["audited"] >= audited and \
+                    counts["declarations"] >= declarations:
                 return counts
             assert time.monotonic() < deadline, f"disbursement caught up only to {counts}, expecting {audited}"
             await asyncio.sleep(0.2)

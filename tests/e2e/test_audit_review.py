@@ -84,11 +84,13 @@ async def test_review_decides_what_an_audit_first_region_pays_and_the_month_dedu
         assert sorted((d["setl_id"], d["amount"], d["source"], d["period"]) for d in deductions["items"]) == [
             (doubtful["setl_id"], "10.00", "review", "2025-09"), (wrong["setl_id"], "112.50", "automatic", "2025-09")]
 
-        response = await client.post(api.url("disbursement", "/v1/runs/monthly-settlement"),
-                                     headers=operator_headers(), json={"admdvs": region, "period": "2025-09"})
-        assert response.status_code == 200, response.text
-        [line] = [x for x in response.json()["lines"] if x["fixmedins_code"] == hospital.fixmedins_code]
+        # the month is netted once its review has ended and it is declared (SX §3, N art.12)
+        await api.declare(token, "2025-09", [clean, wrong, doubtful])
+        await api.wait_intake(region, audited=3, declarations=1)
+        run = await api.monthly_settlement(region, "2025-09")
+        [line] = [x for x in run["lines"] if x["fixmedins_code"] == hospital.fixmedins_code]
         assert line["deductions"] == "122.50"  # both confirmed violations, deducted in the month (JL art.13)
+        assert line["payable"] == str(total(Decimal(r["fund_pay_sumamt"]) for r in (clean, wrong, doubtful)))
 
 
 async def _with_line(view: Any, record: dict[str, Any]) -> dict[str, Any] | None:

@@ -67,6 +67,9 @@ class SettlementRecord(BaseModel):
     fund_pay_sumamt: Amount
     acct_pay: Amount
     psn_cash_pay: Amount
+    #: 个人账户共济支付金额: the part of ``acct_pay`` paid from a family member's personal account (mutual aid).
+    #: It is inside ``acct_pay``, and kept out of what a region settles with the personal account (ZJ §2).
+    acct_mulaid_pay: Amount = Decimal("0.00")
     dise_codg: Annotated[list[Diagnosis], BeforeValidator(_listify), Field(max_length=50)] = []
     adm_date: date | None = None
     dscg_date: date | None = None

@@ -44,10 +44,11 @@ def legs_on(entry, account: str) -> list[tuple[str, Decimal]]:  # type: ignore[n
     return [(leg.side, leg.amount) for leg in entry.legs if leg.account == account]
 
 
-def test_every_benefit_category_has_its_expenditure_account() -> None:  # SX §5, ZJ §5
+def test_every_benefit_category_has_its_expenditure_account() -> None:  # SX §5, ZJ §5, ZJ §2
     names = {c: chart()[code].name for c, code in benefit_accounts().items()}
     assert names == {"outpatient": "待遇支出—普通门诊", "chronic": "待遇支出—门诊慢特病", "inpatient": "待遇支出—住院",
-                     "maternity": "待遇支出—生育", "pharmacy": "待遇支出—药店购药"}
+                     "maternity": "待遇支出—生育", "pharmacy": "待遇支出—药店购药",
+                     "personal_account": "待遇支出—个人账户支出"}
 
 
 def test_the_deposit_is_a_liability_kept_per_institution_and_month() -> None:  # SX §3

@@ -27,6 +27,7 @@ def inconsistencies(record: SettlementRecord, fixmedins_code: str) -> list[Field
         *_belongs_to(record, fixmedins_code),
         *_parts_add_up(record),
         *_fee_lines_add_up(record),
+        *_mutual_aid_within_account(record),
         *_fee_lines_priced(record),
         *_fee_line_numbers_unique(record),
         *_inpatient_dates_in_order(record),
@@ -50,6 +51,14 @@ def _parts_add_up(record: SettlementRecord) -> list[FieldError]:
         f"psn_cash_pay = {money_text(parts)}"
     )
     return [FieldError(name, message) for name in ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")]
+
+
+def _mutual_aid_within_account(record: SettlementRecord) -> list[FieldError]:
+    """个人账户共济 is paid out of the personal account: it cannot exceed 个人账户支出."""
+    if record.acct_mulaid_pay <= record.acct_pay:
+        return []
+    return [FieldError("acct_mulaid_pay", f"acct_mulaid_pay {money_text(record.acct_mulaid_pay)} is part of acct_pay "
+                                          f"{money_text(record.acct_pay)} and cannot exceed it")]
 
 
 def _fee_lines_add_up(record: SettlementRecord) -> list[FieldError]:

@@ -70,6 +70,13 @@ def test_parts_that_do_not_add_up_name_each_of_the_four_amounts():  # N art.12, 
     assert all("69.99" in e.message and "70.00" in e.message for e in errors)
 
 
+def test_personal_account_mutual_aid_is_part_of_the_personal_account():  # ZJ §2
+    """个人账户共济 is paid out of 个人账户支出: 11.00 from the account may hold 11.00 of mutual aid, not 11.01."""
+    assert inconsistencies(record(acct_mulaid_pay="11.00"), OURS) == []
+    errors = inconsistencies(record(acct_mulaid_pay="11.01"), OURS)
+    assert fields(errors) == ["acct_mulaid_pay"] and "11.01" in errors[0].message and "11.00" in errors[0].message
+
+
 def test_fee_lines_that_do_not_sum_to_the_total_are_refused():  # N art.12, contract.md
     # parts: 80.00 = 59.00 + 11.00 + 10.00; lines 20.00 + 50.00 = 70.00
     errors = inconsistencies(record(medfee_sumamt="80.00", fund_pay_sumamt="59.00"), OURS)

@@ -59,10 +59,15 @@ class Intake(Table, table=True):
     med_type: str | None = Field(default=None, max_length=4)
     business_date: date | None = None
     fund_pay_sumamt: Decimal | None = money(nullable=True)
+    #: The personal account's part (个人账户支出) and, within it, what mutual aid paid (个人账户共济).
+    acct_pay: Decimal | None = money(nullable=True)
+    acct_mulaid_pay: Decimal | None = money(nullable=True)
     recorded_at: datetime | None = timestamp(nullable=True)
     audit_status: str | None = Field(default=None, max_length=12)
     vola_amt: Decimal | None = money(nullable=True)
     audited_at: datetime | None = timestamp(nullable=True)
+    #: A finding on it is open for people: its month's audit has not ended (SX §3).
+    under_review: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     line_id: uuid.UUID | None = None
     reversed_at: datetime | None = timestamp(nullable=True)
     #: The monthly settlement that took this record in; no daily line is computed for it afterwards.
@@ -274,6 +279,9 @@ class Declaration(Table, table=True):
     totals: dict[str, Any] = jsonb()
     declared_at: datetime = timestamp()
     late: bool
+
+
+sa.Index("declarations_by_month", Declaration.admdvs, Declaration.period, Declaration.fixmedins_code)
 
 
 class ConsistencyCheck(Table, table=True):

@@ -10,4 +10,4 @@ def problem(exc: DisbursementError) -> Problem:
     if isinstance(exc, NotFound):
         return not_found(str(exc))
     errors = exc.errors if isinstance(exc, Refused) else None
-    return Problem(422, exc.slug, "Refused", str(exc), errors=errors)
+    return Problem(exc.status, exc.slug, "Refused" if exc.status == 422 else "Not yet", str(exc), errors=errors)

@@ -8,7 +8,12 @@ CATEGORIES = {
     "inpatient": "住院",
     "maternity": "生育",
     "pharmacy": "药店购药",
+    "personal_account": "个人账户支出",
 }
+
+#: Where a region settles the personal account with the employee fund (ZJ §2), its payments are booked apart
+#: from the pooled fund's categories of care.
+PERSONAL_ACCOUNT = "personal_account"
 
 _BY_MED_TYPE = {"11": "outpatient", "12": "outpatient", "13": "outpatient", "14": "chronic", "21": "inpatient",
                 "51": "maternity", "52": "maternity", "41": "pharmacy"}

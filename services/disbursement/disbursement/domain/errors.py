@@ -3,6 +3,7 @@
 
 class DisbursementError(Exception):
     slug = "disbursement-error"
+    status = 422
 
 
 class NoPolicy(DisbursementError):
@@ -35,3 +36,11 @@ class Refused(DisbursementError):
     def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or []
+
+
+class SettlementNotReady(Refused):
+    """A monthly settlement asked for before the month, its declarations or its audit are done (409: asking again
+    later succeeds)."""
+
+    slug = "settlement-not-ready"
+    status = 409

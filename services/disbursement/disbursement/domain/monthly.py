@@ -4,7 +4,7 @@ that nets what the month really owes against what was already paid (月结算与
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from disbursement.domain.policy import DueRule, MonthlySettlement
@@ -33,17 +33,67 @@ class SettlementDue:
     payment_due: date
 
 
-def settlement_due(period: str, rule: MonthlySettlement, calendar: WorkingDayCalendar) -> SettlementDue:
-    """月结算时限 (N art.16): within 20 working days counted from the day after the declaration deadline in
-    the following month; Zhenjiang splits it into 15 of review and 5 of payment (ZJ §3.1), Leshan pays within
-    5 working days after the audit (LS §3.1)."""
+def declaration_deadline(period: str, rule: MonthlySettlement) -> date:
+    """The last day institutions may declare the month (申报截止), in the following month."""
     year, month = int(period[:4]), int(period[5:])
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-    deadline = date(next_year, next_month, rule.declaration_deadline_day)
-    review_due = calendar.add_working_days(deadline, rule.review_working_days)
-    payment_due = calendar.add_working_days(review_due, rule.payment_working_days)
-    total_due = calendar.add_working_days(deadline, rule.total_working_days)
+    return date(next_year, next_month, rule.declaration_deadline_day)
+
+
+def settlement_due(period: str, rule: MonthlySettlement, calendar: WorkingDayCalendar,
+                   audit_ended: date | None = None) -> SettlementDue:
+    """月结算时限: ``total_working_days`` counted from the day after the declaration deadline (N art.16) or from
+    the start of the next month (ZJ §3.1 "次月20个工作日内"), the first ``review_working_days`` for review;
+    payment follows the review days (ZJ §3.1: 15 + 5) or, where the region says so, the day the month's audit
+    actually ended (LS §3.1: 5 working days after audit), never past the total."""
+    deadline = declaration_deadline(period, rule)
+    year, month = int(period[:4]), int(period[5:])
+    month_end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    anchor = month_end if rule.counted_from == "next_month_start" else deadline
+    review_due = calendar.add_working_days(anchor, rule.review_working_days)
+    total_due = calendar.add_working_days(anchor, rule.total_working_days)
+    if rule.payment_from == "audit_ended":
+        # Not yet known (no run yet): the total is the due date. Declarations are audited once they are in, so
+        # the days never start before the deadline.
+        payment_due = total_due if audit_ended is None else \
+            calendar.add_working_days(max(audit_ended, deadline), rule.payment_working_days)
+    else:
+        payment_due = calendar.add_working_days(review_due, rule.payment_working_days)
     return SettlementDue(deadline, review_due, min(payment_due, total_due))
+
+
+@dataclass(frozen=True)
+class MonthAudit:
+    """Where the audit of what a monthly settlement would take in stands (N art.13, SX §3)."""
+
+    not_audited: int
+    under_review: int
+    #: The Beijing date of the month's last audit outcome, a reviewer's decision included.
+    ended_on: date | None
+
+    @property
+    def ended(self) -> bool:
+        return self.not_audited == 0 and self.under_review == 0
+
+
+def settlement_not_ready(period: str, today: date, deadline: date, audit: MonthAudit,
+                         open_review: str) -> list[dict[str, str]]:
+    """Why the month cannot be settled yet, one entry a reason; empty when it can. The month must have ended,
+    its declarations closed (N art.16 counts from the day after the deadline), and — unless the region settles
+    open records later — its audit ended (SX §3 "待完成…月度审核…后，再…轧差清算", ZJ §3.1)."""
+    year, month = int(period[:4]), int(period[5:])
+    reasons = []
+    if today < date(year + (month == 12), month % 12 + 1, 1):
+        reasons.append({"field": "period", "message": f"{period} has not ended (today is {today})"})
+    if today <= deadline:
+        reasons.append({"field": "declaration_deadline",
+                        "message": f"declarations for {period} are open until {deadline} (N art.12, art.16)"})
+    if open_review == "wait" and not audit.ended:
+        reasons.append({"field": "audit", "message": (
+            f"the audit has not ended: {audit.not_audited} settlement(s) not yet audited, {audit.under_review} "
+            "under manual review (GET /v1/findings?status=open on audit); the month is netted after its audit "
+            "(SX §3)")})
+    return reasons
 
 
 def deposit_reservation(share: Decimal, settled: Decimal) -> Decimal:

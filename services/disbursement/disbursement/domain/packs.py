@@ -31,7 +31,10 @@ PACKS: dict[str, dict[str, Any]] = {
     "zhenjiang": {"paths": ["A", "C"], "audit_mode": "pay_first",
                   "prepayment": {"ratios": {"310": "0.60", "390": "0.50"}, "basis": "incurred",
                                  "due": {"kind": "before_day", "n": 10}},
-                  "settlement": _TWENTY_DAYS,
+                  # ZJ §3.1: "次月20个工作日内", counted in the next month, 15 of them for review.
+                  "settlement": {**_TWENTY_DAYS, "counted_from": "next_month_start"},
+                  # ZJ §2: the employee fund includes the personal account, not its mutual aid.
+                  "personal_account": True,
                   # ZJ §4: the conditions for joining; the first batch is secondary-and-above hospitals,
                   # medical-community members and grassroots institutions (every level, so no level filter).
                   "enrollment_criteria": {"min_fund_use_score": 80}},
@@ -39,8 +42,8 @@ PACKS: dict[str, dict[str, Any]] = {
     # working days after its audit and 20 in all.
     "leshan": {"paths": ["A", "B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",
                "batch": "daily", "pay_within_working_days": 1,
-               "settlement": {"declaration_deadline_day": 10, "review_working_days": 15,
-                              "payment_working_days": 5, "total_working_days": 20}},
+               # LS §3.1: paid within 5 working days after the audit, 20 in all from the declaration deadline.
+               "settlement": {**_TWENTY_DAYS, "payment_from": "audit_ended"}},
 }
 
 

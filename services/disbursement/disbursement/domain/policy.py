@@ -45,13 +45,30 @@ class Prepayment(_Part):
 
 
 class MonthlySettlement(_Part):
-    """Monthly settlement (月结算, N art.16): due within ``total_working_days`` counted from the day after the
-    declaration deadline; Zhenjiang splits it into review and payment (ZJ §3.1: 15 + 5)."""
+    """Monthly settlement (月结算, N art.16): due within ``total_working_days``; Zhenjiang splits it into review
+    and payment (ZJ §3.1: 15 + 5). The month is netted only after its audit (SX §3 "待完成…月度审核…后，再…
+    轧差清算") and on the institutions' declarations (N art.12)."""
 
     declaration_deadline_day: Annotated[int, Field(ge=1, le=28)] = 10
     review_working_days: Annotated[int, Field(ge=0, le=20)] = 15
     payment_working_days: Annotated[int, Field(ge=0, le=20)] = 5
     total_working_days: Annotated[int, Field(ge=1, le=20)] = 20
+    #: Where the working days are counted from. ``after_declaration_deadline``: "申报截止次日起不超过20个工作日"
+    #: (N art.16, LS §3.1). ``next_month_start``: "次月20个工作日内" (ZJ §3.1), the next month's first working
+    #: days, whatever the declaration deadline (2025-08 is due 2025-09-26, not 2025-10-14).
+    counted_from: Literal["after_declaration_deadline", "next_month_start"] = "after_declaration_deadline"
+    #: Where the payment days start. ``review_due``: after the review days (ZJ §3.1: 15 of review, then 5 of
+    #: payment). ``audit_ended``: after the month's audit actually ended (LS §3.1 "审核后5个工作日内完成拨付"),
+    #: never past the total.
+    payment_from: Literal["review_due", "audit_ended"] = "review_due"
+    #: A month with records still unaudited or under manual review. ``wait`` (SX §3, N art.13): the run is
+    #: refused until the audit has ended. ``settle_later``: the run settles what is decided and leaves each open
+    #: record to a later settlement, which takes it as its review decides.
+    open_review: Literal["wait", "settle_later"] = "wait"
+    #: An institution that has not declared the month. ``hold`` (N art.12: declarations are the basis): its
+    #: records are not settled until it declares; what was already advanced to it is netted as usual and a
+    #: negative net carried (SX §3). ``settle``: settled on the uploaded records alone.
+    undeclared: Literal["hold", "settle"] = "hold"
 
     @model_validator(mode="after")
     def _within_total(self) -> MonthlySettlement:
@@ -97,6 +114,11 @@ class RegionPolicy(_Part):
     pay_within_working_days: Annotated[int, Field(ge=0, le=20)] = 1
     prepayment: Prepayment | None = None
     settlement: MonthlySettlement = MonthlySettlement()
+    #: The personal account (个人账户) is settled with the employee fund: its payments (``acct_pay``), less what
+    #: personal-account mutual aid paid (个人账户共济, ``acct_mulaid_pay``, kept out), count in the prepayment base
+    #: and the monthly settlement (ZJ §2 "职工医保基金(含统筹和个人账户，不含个人账户共济)"). Off, the fund
+    #: payment alone (N art.3 names the pooled funds only).
+    personal_account: bool = False
     #: Reserved from each monthly settlement as the quality deposit (保证金预留, SX §3).
     quality_deposit_share: Ratio = Decimal("0")
     #: A daily batch is signed by the system and paid at once, or waits for an operator's signature (JL art.11).

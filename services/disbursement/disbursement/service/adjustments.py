@@ -70,11 +70,16 @@ async def _open_batch_for(uow: DisbursementUnitOfWork, admdvs: str, business_dat
 
 
 async def on_deductions_confirmed(events: list[Event[DeductionConfirmed]], uow: DisbursementUnitOfWork) -> None:
+    await record_deductions([e.payload for e in events], uow)
+
+
+async def record_deductions(deductions: list[DeductionConfirmed], uow: DisbursementUnitOfWork) -> None:
+    """Each confirmed deduction once, by its id, whether it came on its own topic or with its audit outcome."""
     await uow.deductions.add([
         {"deduction_id": p.deduction_id, "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs, "setl_id": p.setl_id,
          "insutype": p.insutype, "period": p.period, "amount": p.amount, "source": p.source,
          "confirmed_at": p.confirmed_at}
-        for p in (e.payload for e in events)
+        for p in deductions
     ])
 
 

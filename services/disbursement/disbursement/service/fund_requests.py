@@ -28,7 +28,7 @@ async def fund_request(admdvs: str, period: str, uow: DisbursementUnitOfWork,
         if in_force is None:
             raise NoPolicy(f"region {admdvs} has no policy in force in {period}")
         policy = in_force.policy
-        totals = await uow.intake.month_totals(admdvs, start, end)
+        totals = await uow.intake.month_totals(admdvs, start, end, personal_account=policy.personal_account)
         deducted = await uow.deductions.confirmed(admdvs, period)
         daily = await uow.lines.advanced(admdvs, period)
     funds: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))

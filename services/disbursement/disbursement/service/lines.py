@@ -10,6 +10,7 @@ from disbursement.adapters.tables import Intake, Line
 from disbursement.domain.batches import open_batch
 from disbursement.domain.lines import disbursement_line, payable_base
 from disbursement.domain.versions import policy_in_force
+from disbursement.service.adjustments import record_deductions
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import business_date, period_of
@@ -24,7 +25,7 @@ async def on_settlements_recorded(events: list[Event[SettlementRecorded]], uow: 
             "fixmedins_code": p.fixmedins_code, "setl_id": p.record.setl_id, "admdvs": p.admdvs,
             "insutype": p.record.insutype, "med_type": p.record.med_type,
             "business_date": business_date(p.record.setl_time), "fund_pay_sumamt": p.record.fund_pay_sumamt,
-            "recorded_at": p.accepted_at,
+            "acct_pay": p.record.acct_pay, "acct_mulaid_pay": p.record.acct_mulaid_pay, "recorded_at": p.accepted_at,
         }
         for p in (e.payload for e in events)
     }
@@ -37,11 +38,14 @@ async def on_settlements_audited(events: list[Event[SettlementAudited]], uow: Di
     rows = {
         (p.fixmedins_code, p.setl_id): {
             "fixmedins_code": p.fixmedins_code, "setl_id": p.setl_id, "audit_status": p.status,
-            "vola_amt": p.vola_amt, "audited_at": p.audited_at,
+            "vola_amt": p.vola_amt, "audited_at": p.audited_at, "under_review": p.under_review,
         }
         for p in (e.payload for e in events)
     }
     await uow.intake.merge(list(rows.values()))
+    # A confirmed deduction rides on its outcome too: a month settled as soon as the review ends deducts it
+    # even before the DeductionConfirmed topic is read (the same deduction_id: recorded once).
+    await record_deductions([p.deduction for p in (e.payload for e in events) if p.deduction is not None], uow)
     correlation = {(e.payload.fixmedins_code, e.payload.setl_id): e.correlation_id for e in events}
     await compute_lines(uow, keys=list(rows), correlation=correlation)
 

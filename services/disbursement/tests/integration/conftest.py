@@ -19,10 +19,12 @@ from launcher.testing import Infra, eventually, migrate, operator_headers, publi
 from shared.contracts import topics
 from shared.contracts.events import (
     BankAccount,
+    DeclarationSubmitted,
     DeductionConfirmed,
     InstitutionRegistered,
     PaymentConfirmed,
     PaymentRejected,
+    SettlementAudited,
     SettlementRecorded,
     SettlementReversed,
 )
@@ -67,19 +69,64 @@ class Harness:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    async def settlement(self, day: date, fund_pay: str, insutype: str = "310", med_type: str = "11") -> str:
+    async def settlement(self, day: date, fund_pay: str, insutype: str = "310", med_type: str = "11", *,
+                         acct_pay: str = "0.00", acct_mulaid_pay: str = "0.00", audit: str | None = "pass") -> str:
+        """A settlement as claims records it and, unless ``audit`` is None, its automatic audit outcome as
+        audit publishes it (every record is audited, N art.13)."""
         self._n += 1
         setl_id = f"S{day:%m%d}{self._n:04d}{secrets.token_hex(3)}"
+        medfee = str(Decimal(fund_pay) + Decimal(acct_pay))
         record = SettlementRecord.model_validate({
             "setl_id": setl_id, "mdtrt_id": setl_id, "psn_no": "P1", "gend": "1", "age": 40, "insutype": insutype,
-            "med_type": med_type, "setl_time": f"{day}T10:00:00", "medfee_sumamt": fund_pay, "fund_pay_sumamt": fund_pay,
-            "acct_pay": "0.00", "psn_cash_pay": "0.00",
+            "med_type": med_type, "setl_time": f"{day}T10:00:00", "medfee_sumamt": medfee, "fund_pay_sumamt": fund_pay,
+            "acct_pay": acct_pay, "acct_mulaid_pay": acct_mulaid_pay, "psn_cash_pay": "0.00",
             **({"adm_date": str(day), "dscg_date": str(day)} if med_type in ("21", "52") else {}),
             "details": [{"feedetl_sn": "1", "med_list_codg": "110200001", "med_chrgitm_type": "05", "cnt": "1",
-                         "pric": fund_pay, "det_item_fee_sumamt": fund_pay}]})
+                         "pric": medfee, "det_item_fee_sumamt": medfee}]})
         await self.send(topics.SETTLEMENT_RECORDED, SettlementRecorded(
             fixmedins_code=self.code, admdvs=self.region, accepted_at=datetime.now(UTC), record=record))
+        if audit is not None:
+            await self.audited(setl_id, audit, insutype=insutype, under_review=audit == "suspicious")
         return setl_id
+
+    async def audited(self, setl_id: str, status: str, *, insutype: str = "310", vola_amt: str = "0.00",
+                      under_review: bool = False, stage: str = "automatic",
+                      deduction: DeductionConfirmed | None = None) -> None:
+        await self.send(topics.SETTLEMENT_AUDITED, SettlementAudited(
+            fixmedins_code=self.code, admdvs=self.region, setl_id=setl_id, insutype=insutype, status=status,
+            vola_amt=Decimal(vola_amt), stage=stage, under_review=under_review, deduction=deduction,
+            audited_at=datetime.now(UTC)))
+
+    async def reviewed(self) -> None:
+        """Until no record of the region is under review any more."""
+        async def done() -> bool:
+            counts = (await self.client.get("/v1/intake", headers=operator_headers(),
+                                            params={"admdvs": self.region})).json()
+            return bool(counts["under_review"] == 0)
+
+        await eventually(done)
+
+    async def declare(self, period: str, code: str | None = None) -> None:
+        """The institution's monthly declaration (申报, N art.12), as claims publishes it; returns once
+        disbursement has it."""
+        year, month = int(period[:4]), int(period[5:])
+        before = (await self.client.get("/v1/intake", headers=operator_headers(),
+                                        params={"admdvs": self.region})).json()["declarations"]
+        await self.send(topics.DECLARATION_SUBMITTED, DeclarationSubmitted(
+            declaration_id=uuid.uuid4(), fixmedins_code=code or self.code, admdvs=self.region, period=period,
+            totals={}, declared_at=datetime.now(UTC), deadline=date(year + (month == 12), month % 12 + 1, 10),
+            late=False), key=code)
+        await self.caught_up(declarations=before + 1)
+
+    async def caught_up(self, *, recorded: int = 0, audited: int = 0, declarations: int = 0) -> None:
+        """Until disbursement has taken in this many settlements, audit outcomes and declarations (region-wide)."""
+        async def done() -> bool:
+            counts = (await self.client.get("/v1/intake", headers=operator_headers(),
+                                            params={"admdvs": self.region})).json()
+            return bool(counts["recorded"] >= recorded and counts["audited"] >= audited
+                        and counts["declarations"] >= declarations)
+
+        await eventually(done)
 
     async def lines(self, expected: int) -> None:
         async def caught_up() -> bool:
@@ -96,11 +143,15 @@ class Harness:
 
 
 
-    async def deduction(self, setl_id: str, period: str, amount: str) -> None:
-        await self.send(topics.DEDUCTION_CONFIRMED, DeductionConfirmed(
+    def a_deduction(self, setl_id: str, period: str, amount: str) -> DeductionConfirmed:
+        return DeductionConfirmed(
             deduction_id=uuid.uuid4(), fixmedins_code=self.code, admdvs=self.region, setl_id=setl_id,
             insutype="310", period=period, amount=Decimal(amount), rule_ids=["MGT-DUP-01"], source="review",
-            confirmed_at=datetime.now(UTC)))
+            confirmed_at=datetime.now(UTC))
+
+    async def deduction(self, setl_id: str, period: str, amount: str,
+                        deduction: DeductionConfirmed | None = None) -> None:
+        await self.send(topics.DEDUCTION_CONFIRMED, deduction or self.a_deduction(setl_id, period, amount))
 
     async def reversal(self, setl_id: str, day: date, fund_pay: str) -> None:
         await self.send(topics.SETTLEMENT_REVERSED, SettlementReversed(

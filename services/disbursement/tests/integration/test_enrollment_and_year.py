@@ -76,6 +76,8 @@ async def test_special_cases_clear_at_year_end_with_the_deposits_and_the_assessm
     early = await harness.client.post("/v1/runs/annual-clearing", headers=operator_headers(),
                                       json={"admdvs": harness.region, "year": 2025})
     assert early.status_code == 422 and early.json()["type"].endswith("/run-not-ready")
+    await harness.caught_up(recorded=1, audited=1)
+    await harness.declare("2025-12")
     december = await harness.sign(await harness.month_run("monthly-settlement", "2025-12"))
     assert (line_of(december)["deposit_reserved"], line_of(december)["payment"]) == ("50.00", "950.00")
 

@@ -16,10 +16,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from disbursement.service.adjustments import on_deductions_confirmed, on_settlements_reversed
+from disbursement.service.adjustments import (
+    on_declarations_submitted,
+    on_deductions_confirmed,
+    on_settlements_reversed,
+)
 from disbursement.service.enrollment import change_enrollment
 from disbursement.service.institutions import on_institutions_registered
-from disbursement.service.lines import on_settlements_recorded
+from disbursement.service.lines import on_settlements_audited, on_settlements_recorded
 from disbursement.service.payments import on_payments_confirmed, on_payments_rejected
 from disbursement.service.policies import set_policy
 from disbursement.service.runs.daily import daily_disbursement
@@ -32,10 +36,12 @@ from shared.calendar import default_calendar
 from shared.contracts import topics
 from shared.contracts.events import (
     BankAccount,
+    DeclarationSubmitted,
     DeductionConfirmed,
     InstitutionRegistered,
     PaymentConfirmed,
     PaymentRejected,
+    SettlementAudited,
     SettlementRecorded,
     SettlementReversed,
 )
@@ -88,6 +94,11 @@ class World:
         await set_policy(self.region, "jilin", {"effective_from": "2025-01-01", "audit_mode": "pay_first"},
                          self.new_uow())
         await change_enrollment(self.code, "enroll", "pilot", self.new_uow())
+        # Every month declared (N art.12), so that each is settled on its records.
+        await self.apply(on_declarations_submitted, [event(topics.DECLARATION_SUBMITTED, DeclarationSubmitted(
+            declaration_id=uuid.uuid4(), fixmedins_code=self.code, admdvs=self.region, period=period, totals={},
+            declared_at=datetime.now(UTC), deadline=date(2025, 12, 10), late=False))
+            for period in ("2025-09", "2025-10", "2025-11")])
 
     async def record(self, day: date, fund_pay: Decimal) -> None:
         setl_id = f"S{len(self.records):04d}"
@@ -100,6 +111,10 @@ class World:
         self.records.append((setl_id, day, fund_pay))
         await self.apply(on_settlements_recorded, [event(topics.SETTLEMENT_RECORDED, SettlementRecorded(
             fixmedins_code=self.code, admdvs=self.region, accepted_at=datetime.now(UTC), record=record))])
+        # Audited at once, as audit does (N art.13): a month is settled after its audit (SX §3).
+        await self.apply(on_settlements_audited, [event(topics.SETTLEMENT_AUDITED, SettlementAudited(
+            fixmedins_code=self.code, admdvs=self.region, setl_id=setl_id, insutype="310", status="pass",
+            vola_amt=Decimal("0.00"), audited_at=datetime.now(UTC)))])
 
     async def reverse(self, index: int) -> None:
         if index >= len(self.records) or self.records[index][0] in self.reversed:

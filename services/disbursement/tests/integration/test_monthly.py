@@ -24,6 +24,8 @@ def line_of(run: dict[str, Any], insutype: str = "310") -> dict[str, Any]:
 
 
 async def settle_and_pay(harness: Harness, run_type: str, period: str) -> dict[str, Any]:
+    if run_type == "monthly-settlement":
+        await harness.declare(period)  # declarations are the basis of the month (N art.12)
     run = await harness.sign(await harness.month_run(run_type, period))
     for line in run["lines"]:
         if line["status"] == "ordered":
@@ -47,6 +49,8 @@ async def test_a_zhenjiang_month_prepays_then_settles_payable_less_the_prepaymen
     august = await settle_and_pay(harness, "monthly-settlement", "2025-08")
     assert line_of(august)["payment"] == "1500.00" and line_of(august, "390")["payment"] == "800.00"
     assert line_of(august)["by_category"] == {"inpatient": "500.00", "outpatient": "1000.00"}
+    # ZJ §3.1: 15 + 5 of September's working days, 19 and 26 Sep (from the 10 Sep deadline it would be 14 Oct)
+    assert (august["review_due"], august["due_date"]) == ("2025-09-19", "2025-09-26")
 
     prepayment = await harness.month_run("monthly-prepayment", "2025-09")
     assert prepayment["status"] == "computed" and prepayment["due_date"] == "2025-09-09"
@@ -58,12 +62,14 @@ async def test_a_zhenjiang_month_prepays_then_settles_payable_less_the_prepaymen
     await harness.settlement(date(2025, 9, 15), "2000.00")
     await harness.settlement(date(2025, 9, 16), "600.00", insutype="390")
     await eventually(lambda: _recorded(harness, 5))
+    await harness.declare("2025-09")
     september = await harness.month_run("monthly-settlement", "2025-09")
     employee, resident = line_of(september), line_of(september, "390")
     assert (employee["payable"], employee["already_paid"], employee["payment"]) == ("2000.00", "900.00", "1100.00")
     assert (resident["payable"], resident["already_paid"], resident["payment"]) == ("600.00", "400.00", "200.00")
-    # 15 working days from 11 Oct (a Saturday, worked) to 30 Oct, then 5 more to 6 Nov (ZJ §3.1)
-    assert september["review_due"] == "2025-10-30" and september["due_date"] == "2025-11-06"
+    # ZJ §3.1 "次月20个工作日内": October's working days, 9 Oct after the holiday and 11 Oct (a Saturday, worked)
+    # among them; the 15th is 28 Oct (review), the 20th 4 Nov (payment) — not counted from the 10 Oct deadline.
+    assert september["review_due"] == "2025-10-28" and september["due_date"] == "2025-11-04"
     signed = await harness.sign(september)
     assert {line["status"] for line in signed["lines"]} == {"ordered"}
     settled = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.MONTHLY_SETTLED.name),
@@ -73,8 +79,9 @@ async def test_a_zhenjiang_month_prepays_then_settles_payable_less_the_prepaymen
 
 
 async def _recorded(harness: Harness, count: int) -> bool:
+    """Recorded and audited: the month is settled after its audit (SX §3)."""
     response = await harness.client.get("/v1/intake", headers=operator_headers(), params={"admdvs": harness.region})
-    return bool(response.json()["recorded"] >= count)
+    return bool(response.json()["recorded"] >= count and response.json()["audited"] >= count)
 
 
 async def test_a_shanxi_negative_net_is_rolled_over_two_months_until_covered(harness: Harness) -> None:
@@ -148,12 +155,15 @@ async def test_a_reversal_nets_a_paid_line_and_after_the_month_becomes_a_deducti
     covered = line_of(await harness.run(date(2025, 9, 3)))
     assert (covered["amount"], covered["carried_in"], covered["payment"]) == ("60.00", "-30.00", "30.00")
 
+    await harness.caught_up(recorded=3, audited=3)
+    await harness.declare("2025-09")
     september = await harness.sign(await harness.month_run("monthly-settlement", "2025-09"))
     line = line_of(september)
     # payable 150.00 (the cancelled record owes nothing); daily paid 60 − 60 + 30 + 60 = 90
     assert (line["payable"], line["already_paid"], line["payment"]) == ("150.00", "90.00", "60.00")
     await harness.reversal(second, second_day, "50.00")  # cancelled after its month was settled
     await eventually(lambda: _reversed(harness, 2))
+    await harness.declare("2025-10")
     october = await harness.sign(await harness.month_run("monthly-settlement", "2025-10"))
     line = line_of(october)
     assert (line["payable"], line["deductions"], line["payment"], line["carried_forward"]) == \
@@ -172,6 +182,7 @@ async def test_a_monthly_run_waits_for_an_operators_signature(harness: Harness) 
     await harness.policy(audit_mode="pay_first")
     await harness.settlement(date(2025, 9, 1), "100.00")
     await eventually(lambda: _recorded(harness, 1))
+    await harness.declare("2025-09")
     run = await harness.month_run("monthly-settlement", "2025-09")
     assert run["status"] == "computed" and line_of(run)["status"] == "computed" and run["signed_by"] is None
     signed = await harness.sign(run)
@@ -189,6 +200,7 @@ async def test_a_settlement_cannot_be_signed_while_business_and_finance_disagree
     await harness.policy(audit_mode="pay_first")
     await harness.settlement(date(2025, 9, 1), "100.00")
     await eventually(lambda: _recorded(harness, 1))
+    await harness.declare("2025-09")
     run = await harness.month_run("monthly-settlement", "2025-09")
     assert run["consistency"] == {"checked": False}
     difference = ConsistencyDifference(fixmedins_code=harness.code, insutype="310", kind="ordered-not-paid",

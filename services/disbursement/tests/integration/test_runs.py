@@ -96,7 +96,7 @@ async def test_audit_first_holds_a_record_until_its_audit_arrives(harness: Harne
     await harness.institution()
     await harness.enroll()
     await harness.policy()  # jilin: audit_first
-    await harness.settlement(date(2025, 9, 1), "10.00")
+    await harness.settlement(date(2025, 9, 1), "10.00", audit=None)  # its audit has not arrived
 
     async def recorded() -> dict[str, Any] | None:
         response = await harness.client.get("/v1/intake", headers=operator_headers(), params={"admdvs": harness.region})

@@ -44,12 +44,25 @@ def test_the_zhenjiang_prepayment_is_due_before_the_tenth():  # ZJ §3.2
     assert prepayment_due(2025, 8, DueRule(kind="before_day", n=10), CALENDAR) == date(2025, 8, 8)
 
 
-def test_the_zhenjiang_settlement_is_reviewed_in_15_working_days_and_paid_in_5_more():  # ZJ §3.1, N art.16
+def test_the_national_reading_counts_from_the_day_after_the_declaration_deadline():  # N art.16
     due = settlement_due("2025-08", MonthlySettlement(), CALENDAR)
     assert due.declaration_deadline == date(2025, 9, 10)
     # 15 working days from 11 Sep: ..., 26, 28 (a Sunday, worked before National Day), 29, 30
     assert due.review_due == date(2025, 9, 30)
     assert due.payment_due == date(2025, 10, 14)  # 5 more after the holiday: 9, 10, 11 (Sat, worked), 13, 14
+
+
+def test_zhenjiang_reviews_in_the_next_months_first_15_working_days_and_pays_in_5_more():  # ZJ §3.1
+    """"次月20个工作日内…其中15个工作日内…审核复核…5个工作日内完成…拨付": counted from the next month's first
+    working day, whatever the declaration deadline (the setting ``counted_from``)."""
+    policy = resolve("zhenjiang", {"effective_from": "2025-01-01"})
+    assert policy.settlement.counted_from == "next_month_start"
+    august = settlement_due("2025-08", policy.settlement, CALENDAR)
+    assert (august.review_due, august.payment_due) == (date(2025, 9, 19), date(2025, 9, 26))  # 1-5, 8-12, ...
+    assert CALENDAR.working_days_between(date(2025, 8, 31), august.payment_due) == 20
+    # September: the National Day holiday takes 1-8 Oct; the 11th (a Saturday) is worked
+    september = settlement_due("2025-09", policy.settlement, CALENDAR)
+    assert (september.review_due, september.payment_due) == (date(2025, 10, 28), date(2025, 11, 4))
 
 
 def test_a_leshan_month_is_paid_within_20_working_days_across_national_day():  # LS §3.1, N art.16
@@ -59,6 +72,13 @@ def test_a_leshan_month_is_paid_within_20_working_days_across_national_day():  #
     # 11 Oct (Sat, worked), 13-17, 20-24, 27-31, 3-6 Nov: the 20th working day is 6 Nov
     assert due.payment_due == date(2025, 11, 6)
     assert CALENDAR.working_days_between(due.declaration_deadline, due.payment_due) == 20
+    # LS §3.1 "审核后5个工作日内完成拨付": 5 working days after the month's audit ended, within the 20
+    audited = settlement_due("2025-09", policy.settlement, CALENDAR, audit_ended=date(2025, 10, 20))
+    assert audited.payment_due == date(2025, 10, 27)  # 21, 22, 23, 24, 27
+    late = settlement_due("2025-09", policy.settlement, CALENDAR, audit_ended=date(2025, 11, 3))
+    assert late.payment_due == date(2025, 11, 6)  # 5 after 3 Nov would be 10 Nov: capped at the 20th day
+    early = settlement_due("2025-09", policy.settlement, CALENDAR, audit_ended=date(2025, 10, 9))
+    assert early.payment_due == date(2025, 10, 16)  # the days start after the 10 Oct deadline: 11 (Sat), 13-16
     # its daily path: 60 % within one working day after audit (LS §3.2); audited on 30 Sep → paid 9 Oct
     assert CALENDAR.add_working_days(date(2025, 9, 30), policy.pay_within_working_days) == date(2025, 10, 9)
 

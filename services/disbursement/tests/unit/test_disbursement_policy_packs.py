@@ -25,9 +25,15 @@ def test_each_shipped_pack_resolves_to_a_valid_policy(pack):  # N art.9: each re
     policy = a_policy(pack)
     assert policy.pack == pack
     assert policy.effective_from == date(2025, 6, 1)
-    # N art.16: the month settles within 20 working days of the declaration deadline
+    # N art.16: the month settles within 20 working days of the declaration deadline; Zhenjiang counts them in
+    # the next month (ZJ §3.1), Leshan pays 5 working days after the audit (LS §3.1)
+    readings = {"zhenjiang": {"counted_from": "next_month_start"}, "leshan": {"payment_from": "audit_ended"}}
     assert policy.settlement == MonthlySettlement(declaration_deadline_day=10, review_working_days=15,
-                                                  payment_working_days=5, total_working_days=20)
+                                                  payment_working_days=5, total_working_days=20,
+                                                  **readings.get(pack, {}))
+    # every pack nets a month after its audit, on its declarations (SX §3, N art.12)
+    assert (policy.settlement.open_review, policy.settlement.undeclared) == ("wait", "hold")
+    assert policy.personal_account == (pack == "zhenjiang")  # ZJ §2
 
 
 def test_the_national_pack_is_the_compressed_monthly_settlement_alone():  # N art.9, art.16

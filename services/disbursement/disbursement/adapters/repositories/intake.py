@@ -8,13 +8,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, tuple_, update
+from sqlalchemy import exists, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from disbursement.adapters.tables import Intake
-from disbursement.domain.categories import category_of
+from disbursement.adapters.tables import Declaration, Intake
+from disbursement.domain.categories import PERSONAL_ACCOUNT, category_of
+from disbursement.domain.monthly import MonthAudit
+from shared.contracts.codes import SHANGHAI
 from shared.money import ZERO
+
+#: 个人账户支出 less 个人账户共济 (ZJ §2), zero for a record uploaded without them.
+_PERSONAL_ACCOUNT = (func.coalesce(Intake.acct_pay, 0) - func.coalesce(Intake.acct_mulaid_pay, 0)).label("account")
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class SettledRecord:
     insutype: str
     med_type: str
     fund_pay_sumamt: Decimal
+    #: 个人账户支出 less its mutual aid (个人账户共济): what the personal account settles, where it does (ZJ §2).
+    personal_account: Decimal
     reversed: bool
 
 
@@ -70,33 +77,60 @@ class IntakeRepository:
             statement = statement.where(Intake.admdvs == admdvs)
         return list((await self._session.execute(statement.with_for_update())).scalars())
 
-    async def month_totals(self, admdvs: str, start: date, end: date) -> dict[tuple[str, str], MonthTotals]:
-        """Live (not cancelled) settlements of the region between two dates, per institution and fund."""
+    async def month_totals(self, admdvs: str, start: date, end: date, *,
+                           personal_account: bool) -> dict[tuple[str, str], MonthTotals]:
+        """Live (not cancelled) settlements of the region between two dates, per institution and fund; with the
+        personal account's part where the region settles it with the employee fund (ZJ §2)."""
         rows = await self._session.execute(
-            select(Intake.fixmedins_code, Intake.insutype, Intake.med_type, Intake.fund_pay_sumamt).where(
+            select(Intake.fixmedins_code, Intake.insutype, Intake.med_type, Intake.fund_pay_sumamt,
+                   _PERSONAL_ACCOUNT).where(
                 Intake.admdvs == admdvs, Intake.business_date >= start, Intake.business_date <= end,  # type: ignore[operator]
                 Intake.recorded_at.is_not(None), Intake.reversed_at.is_(None)))  # type: ignore[union-attr]
         totals: dict[tuple[str, str], MonthTotals] = defaultdict(MonthTotals)
-        for code, insutype, med_type, fund_pay in rows:
+        for code, insutype, med_type, fund_pay, account in rows:
             month = totals[(code, insutype)]
             month.records += 1
             month.incurred += fund_pay
             month.by_category[category_of(med_type)] += fund_pay
+            if personal_account and account:
+                month.incurred += account
+                month.by_category[PERSONAL_ACCOUNT] += account
         return totals
 
-    async def settle(self, run_id: uuid.UUID, admdvs: str, through: date) -> list[SettledRecord]:
+    async def month_audit(self, admdvs: str, start: date, through: date) -> MonthAudit:
+        """How far the audit of what a settlement through ``through`` would take in has gone, and when the
+        month's last outcome came (a reviewer's decision is the latest ``audited_at``)."""
+        row = (await self._session.execute(text(
+            "SELECT count(*) FILTER (WHERE audited_at IS NULL AND settled_run_id IS NULL AND reversed_at IS NULL),"
+            " count(*) FILTER (WHERE under_review AND settled_run_id IS NULL AND reversed_at IS NULL),"
+            " max(audited_at) FILTER (WHERE business_date >= :start)"
+            " FROM intake WHERE admdvs = :admdvs AND recorded_at IS NOT NULL AND business_date <= :through"
+        ), {"admdvs": admdvs, "start": start, "through": through})).one()
+        not_audited, under_review, last = row
+        return MonthAudit(not_audited, under_review, last.astimezone(SHANGHAI).date() if last else None)
+
+    async def settle(self, run_id: uuid.UUID, admdvs: str, through: date, *,
+                     undeclared: str) -> list[SettledRecord]:
         """Take every recorded, not yet settled settlement of the region up to ``through`` into this monthly
-        settlement (late uploads of earlier months included); none is settled twice."""
+        settlement (late uploads of earlier months included); none is settled twice. A record still unaudited
+        or under review is left for a later settlement, which takes it as its review decides (N art.13); so is
+        one of an institution that has not declared its month, where the region holds those (N art.12)."""
+        decided = Intake.reversed_at.is_not(None) | (Intake.audited_at.is_not(None) & ~Intake.under_review)  # type: ignore[union-attr,operator]
         statement = (
             update(Intake)
             .where(Intake.admdvs == admdvs, Intake.settled_run_id.is_(None),  # type: ignore[union-attr]
-                   Intake.recorded_at.is_not(None), Intake.business_date <= through)  # type: ignore[union-attr,operator]
+                   Intake.recorded_at.is_not(None), Intake.business_date <= through, decided)  # type: ignore[union-attr,operator]
             .values(settled_run_id=run_id)
             .returning(Intake.fixmedins_code, Intake.setl_id, Intake.insutype, Intake.med_type,
-                       Intake.fund_pay_sumamt, Intake.reversed_at)
+                       Intake.fund_pay_sumamt, _PERSONAL_ACCOUNT, Intake.reversed_at)
         )
-        return [SettledRecord(code, setl, insutype, med_type, fund_pay, reversed_at is not None)
-                for code, setl, insutype, med_type, fund_pay, reversed_at in await self._session.execute(statement)]
+        if undeclared == "hold":
+            statement = statement.where(exists().where(
+                Declaration.fixmedins_code == Intake.fixmedins_code, Declaration.admdvs == Intake.admdvs,
+                Declaration.period == func.to_char(Intake.business_date, "YYYY-MM")))
+        return [SettledRecord(code, setl, insutype, med_type, fund_pay, account or ZERO, reversed_at is not None)
+                for code, setl, insutype, med_type, fund_pay, account, reversed_at
+                in await self._session.execute(statement)]
 
     async def counts(self, admdvs: str, business_date: date | None) -> dict[str, int]:
         """How far disbursement has caught up with a region's settlements (for operators and the demo)."""
@@ -104,12 +138,14 @@ class IntakeRepository:
         row = (await self._session.execute(text(
             "SELECT count(*) FILTER (WHERE recorded_at IS NOT NULL) AS recorded,"
             " count(*) FILTER (WHERE audited_at IS NOT NULL) AS audited,"
+            " count(*) FILTER (WHERE under_review) AS under_review,"
             " count(*) FILTER (WHERE line_id IS NOT NULL) AS with_line,"
             " count(*) FILTER (WHERE recorded_at IS NOT NULL AND line_id IS NULL AND reversed_at IS NULL"
             "   AND settled_run_id IS NULL) AS waiting,"
             " count(*) FILTER (WHERE reversed_at IS NOT NULL) AS reversed,"
             " count(*) FILTER (WHERE settled_run_id IS NOT NULL) AS settled,"
-            f" (SELECT count(*) FROM lines WHERE {filters}) AS lines"
+            f" (SELECT count(*) FROM lines WHERE {filters}) AS lines,"
+            " (SELECT count(*) FROM declarations WHERE admdvs = :admdvs) AS declarations"
             f" FROM intake WHERE {filters}"
         ), {"admdvs": admdvs, "day": business_date})).one()
         return dict(row._mapping)

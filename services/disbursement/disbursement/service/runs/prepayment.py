@@ -39,12 +39,13 @@ def previous_period(period: str) -> str:
     return period_of(date.fromordinal(start.toordinal() - 1))
 
 
-async def prepayment_bases(uow: DisbursementUnitOfWork, admdvs: str, period: str,
-                           basis: str) -> dict[tuple[str, str], Decimal]:
-    """Last month per institution and fund: its incurred fund payments, or its payable amount — incurred less
-    the deductions confirmed so far for that month (N art.13)."""
+async def prepayment_bases(uow: DisbursementUnitOfWork, admdvs: str, period: str, basis: str, *,
+                           personal_account: bool) -> dict[tuple[str, str], Decimal]:
+    """Last month per institution and fund: its incurred fund payments (with the personal account's where the
+    region settles it, ZJ §2), or its payable amount — incurred less the deductions confirmed so far for that
+    month (N art.13)."""
     last = previous_period(period)
-    totals = await uow.intake.month_totals(admdvs, *month_bounds(last))
+    totals = await uow.intake.month_totals(admdvs, *month_bounds(last), personal_account=personal_account)
     bases = {key: month.incurred for key, month in totals.items()}
     if basis == "payable":
         for key, deducted in (await uow.deductions.confirmed(admdvs, last)).items():
@@ -63,7 +64,8 @@ async def monthly_prepayment_run(admdvs: str, period: str, uow: DisbursementUnit
         assert rule is not None  # path C always has one (RegionPolicy validates it)
         due = prepayment_due(first_day.year, first_day.month, rule.due, calendar)
         institutions = await enrolled_for(uow, admdvs, "C")
-        bases = await prepayment_bases(uow, admdvs, period, rule.basis)
+        bases = await prepayment_bases(uow, admdvs, period, rule.basis,
+                                       personal_account=found.policy.personal_account)
         amounts, details = [], {}
         for (code, insutype), base in sorted(bases.items()):
             ratio = rule.ratios.get(insutype)

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from disbursement.domain.batches import batch_closing
-from disbursement.domain.errors import DisbursementError
-from disbursement.domain.monthly import settlement_due
+from disbursement.domain.errors import DisbursementError, SettlementNotReady
+from disbursement.domain.monthly import declaration_deadline
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.runs.daily import daily_disbursement
 from disbursement.service.runs.prepayment import monthly_prepayment_run, previous_period
@@ -40,13 +40,17 @@ async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
         if "C" in policy.paths and calendar.is_working_day(day):
             wanted.append(("monthly-prepayment", lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar)))
         last = previous_period(period)
-        if day > settlement_due(last, policy.settlement, calendar).declaration_deadline:
-            wanted.append(("monthly-settlement", lambda u, a=admdvs, p=last: monthly_settlement_run(a, p, u, calendar)))
+        if day > declaration_deadline(last, policy.settlement):
+            # Asked every day from the day after the deadline; made once the month's audit has ended (SX §3).
+            wanted.append(("monthly-settlement",
+                           lambda u, a=admdvs, p=last: monthly_settlement_run(a, p, u, calendar, today=day)))
         for run_type, start in wanted:
             try:
                 view = await start(uow_factory())
                 started.append({"admdvs": admdvs, "run_type": run_type, "run_id": view["run_id"],
                                 "status": view["status"], "due_date": view["due_date"]})
+            except SettlementNotReady as exc:
+                started.append({"admdvs": admdvs, "run_type": run_type, "waiting": str(exc), "errors": exc.errors})
             except DisbursementError as exc:
                 started.append({"admdvs": admdvs, "run_type": run_type, "error": str(exc)})
     return started

@@ -6,15 +6,16 @@ carried forward and deducted from what comes next, month after month, until cove
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from disbursement.adapters.tables import Payment, Run
-from disbursement.domain.categories import category_of
+from disbursement.domain.categories import PERSONAL_ACCOUNT, category_of
 from disbursement.domain.daily import carry_value
+from disbursement.domain.errors import SettlementNotReady
 from disbursement.domain.ids import payment_id
-from disbursement.domain.monthly import net_settlement, settlement_due
+from disbursement.domain.monthly import declaration_deadline, net_settlement, settlement_due, settlement_not_ready
 from disbursement.service.lines import republish
 from disbursement.service.runs.common import carry_in, existing_or_policy, new_run
 from disbursement.service.runs.prepayment import month_bounds
@@ -22,6 +23,7 @@ from disbursement.service.runs.view import run_view_of
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.calendar import WorkingDayCalendar
 from shared.contracts import topics
+from shared.contracts.codes import SHANGHAI
 from shared.contracts.events import MonthlySettled
 from shared.money import ZERO, money_text
 
@@ -29,17 +31,25 @@ SETTLEMENT = "monthly-settlement"
 
 
 async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnitOfWork,
-                                 calendar: WorkingDayCalendar) -> dict[str, Any]:
+                                 calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+    """The month's settlement, once the month, its declarations and its audit are done (N art.16, SX §3);
+    ``today`` is the Beijing date the run is asked on (a scheduler passes the day it runs for)."""
     first_day, last_day = month_bounds(period)
+    today = today or datetime.now(SHANGHAI).date()
     async with uow:
         found = await existing_or_policy(uow, SETTLEMENT, admdvs, period, last_day, path=None)
         if isinstance(found, Run):
             return await run_view_of(found, uow, calendar)
         policy = found.policy
-        due = settlement_due(period, policy.settlement, calendar)
+        rule = policy.settlement
+        audit = await uow.intake.month_audit(admdvs, first_day, last_day)
+        not_ready = settlement_not_ready(period, today, declaration_deadline(period, rule), audit, rule.open_review)
+        if not_ready:
+            raise SettlementNotReady(f"{period} cannot be settled in region {admdvs} yet", errors=not_ready)
+        due = settlement_due(period, rule, calendar, audit_ended=audit.ended_on)
         run = new_run(SETTLEMENT, admdvs, period, found.version, due.payment_due, "computed", [], [], {})
 
-        settled = await uow.intake.settle(run.run_id, admdvs, last_day)
+        settled = await uow.intake.settle(run.run_id, admdvs, last_day, undeclared=rule.undeclared)
         payable: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         records: dict[tuple[str, str], int] = defaultdict(int)
         categories: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -50,6 +60,9 @@ async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnit
             payable[key] += record.fund_pay_sumamt
             records[key] += 1
             categories[key][category_of(record.med_type)] += record.fund_pay_sumamt
+            if policy.personal_account and record.personal_account:
+                payable[key] += record.personal_account  # ZJ §2: the employee fund includes the account
+                categories[key][PERSONAL_ACCOUNT] += record.personal_account
         daily_paid, taken_in = await uow.lines.close_for_settlement(run.run_id)
         await republish(uow, taken_in)
         prepaid = await _prepaid(uow, admdvs, period)
@@ -86,9 +99,12 @@ async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnit
                                          for p in carried.payments})
         run.total = sum((r["amount"] + r["carried_in"] for r in rows), ZERO)
         run.payment_total = sum((r["payment"] for r in rows), ZERO)
+        declared = await uow.declarations.of_period(admdvs, period)
         run.summary = {"records": sum(records.values()), "declaration_deadline": due.declaration_deadline.isoformat(),
                        "review_due": due.review_due.isoformat(), "institutions": len({c for c, _ in keys}),
-                       "declared": sorted((await uow.declarations.of_period(admdvs, period)).keys())}
+                       "audit_ended": audit.ended_on.isoformat() if audit.ended_on else None,
+                       "declared": sorted(declared.keys()),
+                       "undeclared": sorted({c for c, _ in keys} - set(declared)), "undeclared_rule": rule.undeclared}
         uow.runs.add(run)
         await uow.session.flush()
         view = await run_view_of(run, uow, calendar)
