@@ -87,8 +87,12 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         async def run_day(day: date, posts: list[asyncio.Task[Any]]) -> None:
             await asyncio.gather(*posts)
             await asyncio.sleep(1.0)  # let audit and disbursement hear of the day's last records
-            await client.post(f"{stack.url('disbursement')}/v1/runs/daily-disbursement", headers=op,
-                              json={"admdvs": REGION, "business_date": day.isoformat()})
+            made = await client.post(f"{stack.url('disbursement')}/v1/runs/daily-disbursement", headers=op,
+                                     json={"admdvs": REGION, "business_date": day.isoformat()})
+            run = made.json()
+            if run.get("status") == "computed":  # every pack waits for an operator's signature (JL art.11)
+                await client.post(f"{stack.url('disbursement')}/v1/runs/{run['run_id']}/sign-off", headers=op,
+                                  json={"signed_by": "张会计"})
 
         for tick, day in enumerate(days):
             factory = SettlementFactory(day, seed=tick, violation_share=0.0)

@@ -49,6 +49,10 @@ def demo_business_date() -> date:
         return day
 
 
+#: Who signs the demo day's summary (JL art.11: a person signs before the bank is asked to pay).
+DEMO_SIGNATORY = "张会计 (demo)"
+
+
 @dataclass
 class Demo:
     stack: Stack
@@ -167,8 +171,15 @@ class Demo:
                 await asyncio.sleep(0.3)
 
     async def _daily_run(self, client: httpx.AsyncClient, day: date) -> dict[str, Any]:
+        """The day's summary (日拨付业务拨付汇总表), signed by the demo's accountant as JL art.11 asks."""
         response = await client.post(f"{self.stack.url('disbursement')}/v1/runs/daily-disbursement",
                                      headers=self.operator, json={"admdvs": DEMO_REGION, "business_date": day.isoformat()})
+        _check(response)
+        run = response.json()
+        if run["status"] != "computed":
+            return run
+        response = await client.post(f"{self.stack.url('disbursement')}/v1/runs/{run['run_id']}/sign-off",
+                                     headers=self.operator, json={"signed_by": DEMO_SIGNATORY})
         _check(response)
         return response.json()
 

@@ -59,10 +59,18 @@ class Api:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    async def daily_run(self, admdvs: str, business_date: str) -> dict[str, Any]:
+    async def daily_run(self, admdvs: str, business_date: str, *, signed_by: str | None = "张会计") -> dict[str, Any]:
+        """The day's run, then the operator's signature every pack asks for (JL art.11) unless ``signed_by`` is
+        None; signing a signed run returns it as it is."""
         response = await self.client.post(self.url("disbursement", "/v1/runs/daily-disbursement"),
                                           headers=operator_headers(),
                                           json={"admdvs": admdvs, "business_date": business_date})
+        assert response.status_code == 200, response.text
+        run = dict(response.json())
+        if signed_by is None or run["status"] != "computed":
+            return run
+        response = await self.client.post(self.url("disbursement", f"/v1/runs/{run['run_id']}/sign-off"),
+                                          headers=operator_headers(), json={"signed_by": signed_by})
         assert response.status_code == 200, response.text
         return dict(response.json())
 

@@ -51,6 +51,7 @@ async def test_settlements_go_from_the_claims_api_to_the_bank_and_the_books(stac
         await api.wait_intake(region, audited=len(posted))
         run = await api.daily_run(region, DAY.isoformat())
         assert run["records"] == len(posted) and run["due_date"] == "2025-09-03"  # 1 working day (LS §3.2)
+        assert run["signed_by"] == "张会计" and run["signed_at"]  # a person signed the summary (JL art.11)
         run = await api.wait_settled(run)
         assert {line["status"] for line in run["lines"]} == {"paid"}
 

@@ -20,6 +20,8 @@ class Criteria(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    #: ZJ §4(一): the agency confirms the institution cooperates with the key work (配合重点工作).
+    cooperates_with_key_work: bool | None = None
     fund_use_score: Annotated[int, Field(ge=0, le=100)] | None = None
     uploads_on_time: bool | None = None
     traceability_codes: bool | None = None

@@ -37,17 +37,27 @@ def next_state(state: State, action: Action) -> State:
 class Facts:
     """What the agency knows of an applicant (ZJ §4)."""
 
+    cooperates_with_key_work: bool | None = None
     fund_use_score: int | None = None
     uploads_on_time: bool | None = None
     traceability_codes: bool | None = None
     major_violation_within_2y: bool | None = None
     operating_normally: bool | None = None
     hosp_lv: str | None = None
+    fixmedins_type: str | None = None
+
+
+#: fixmedins_type of a designated medical institution (定点医疗机构), as against a retail pharmacy ("2").
+MEDICAL_INSTITUTION = "1"
 
 
 def unmet_criteria(criteria: EnrollmentCriteria, facts: Facts) -> list[tuple[str, str]]:
     """(field, why) for every condition of ZJ §4 the applicant does not meet; empty when it may join."""
     unmet = []
+    if criteria.cooperates_with_key_work and facts.cooperates_with_key_work is not True:
+        unmet.append(("criteria.cooperates_with_key_work",
+                      "(一) the institution must cooperate with the national, provincial and city key work "
+                      "(积极配合完成医保重点工作部署), as the agency confirms"))
     if facts.fund_use_score is None or facts.fund_use_score < criteria.min_fund_use_score:
         unmet.append(("criteria.fund_use_score",
                       f"the annual fund-use performance score must be at least {criteria.min_fund_use_score}"))
@@ -64,6 +74,9 @@ def unmet_criteria(criteria: EnrollmentCriteria, facts: Facts) -> list[tuple[str
     for required, fact, wanted, field, why in checks:
         if required and fact is not wanted:
             unmet.append((field, why))
+    if criteria.first_batch_in_force and facts.fixmedins_type != MEDICAL_INSTITUTION:
+        unmet.append(("fixmedins_type", "(五) the first batch admits designated medical institutions only "
+                                        "(首批为定点医疗机构); a retail pharmacy joins when the scope widens"))
     if criteria.hosp_levels is not None and facts.hosp_lv not in criteria.hosp_levels:
         unmet.append(("hosp_lv", f"this batch admits hospital levels {', '.join(criteria.hosp_levels)}"))
     return unmet

@@ -36,8 +36,9 @@ PACKS: dict[str, dict[str, Any]] = {
                   # ZJ §2: the employee fund includes the personal account, not its mutual aid.
                   "personal_account": True,
                   # ZJ §4: the conditions for joining; the first batch is secondary-and-above hospitals,
-                  # medical-community members and grassroots institutions (every level, so no level filter).
-                  "enrollment_criteria": {"min_fund_use_score": 80}},
+                  # medical-community members and grassroots institutions: medical institutions of every
+                  # level, no retail pharmacy (ZJ §4(五)).
+                  "enrollment_criteria": {"min_fund_use_score": 80, "first_batch_in_force": True}},
     # LS §3.1-3.2: 60 % within one working day after acceptance and audit; the month settles within 5
     # working days after its audit and 20 in all.
     "leshan": {"paths": ["A", "B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",

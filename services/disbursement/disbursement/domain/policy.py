@@ -78,15 +78,23 @@ class MonthlySettlement(_Part):
 
 
 class EnrollmentCriteria(_Part):
-    """Who may join instant settlement (ZJ §4): a fund-use performance score of at least ``min_fund_use_score``,
-    on-time uploads, drug traceability codes scanned and uploaded, no major violation in two years, normal
-    operation; optionally only some hospital levels in a first batch."""
+    """Who may join instant settlement (ZJ §4): (一) cooperation with the national, provincial and city key work
+    (积极配合完成…医保重点工作部署), a fact the operator confirms; (二) a fund-use performance score of at least
+    ``min_fund_use_score``; (三) on-time uploads and drug traceability codes scanned and uploaded; (四) no major
+    violation in two years and normal operation; (五) while the first batch is in force, designated medical
+    institutions only (首批…二级及以上的定点医疗机构、各医共体成员及各辖市基层定点医疗机构): a retail pharmacy
+    waits for the scope to widen. Optionally only some hospital levels."""
 
+    cooperates_with_key_work: bool = True
     min_fund_use_score: Annotated[int, Field(ge=0, le=100)] = 80
     uploads_on_time: bool = True
     traceability_codes: bool = True
     no_major_violation_within_2y: bool = True
     operating_normally: bool = True
+    #: ZJ §4(五): the first batch admits medical institutions (fixmedins_type 1) only. Every level of them: the
+    #: secondary-and-above hospitals, the medical communities' members and the grassroots institutions together
+    #: cover them all, so no level filter. Off once "条件成熟时逐步扩大…范围" is decided.
+    first_batch_in_force: bool = False
     hosp_levels: list[str] | None = None
 
 
@@ -121,8 +129,10 @@ class RegionPolicy(_Part):
     personal_account: bool = False
     #: Reserved from each monthly settlement as the quality deposit (保证金预留, SX §3).
     quality_deposit_share: Ratio = Decimal("0")
-    #: A daily batch is signed by the system and paid at once, or waits for an operator's signature (JL art.11).
-    daily_sign_off: Literal["automatic", "operator"] = "automatic"
+    #: Who signs the daily summary (日拨付业务拨付汇总表, JL art.11 "履行签字手续后"). ``operator``: the run waits
+    #: in ``computed`` until a person signs it, and records who (N art.22: the agency's own procedure).
+    #: ``automatic``: the system signs and pays at once, where a region has decided so.
+    daily_sign_off: Literal["automatic", "operator"] = "operator"
     enrollment_criteria: EnrollmentCriteria | None = None
     special_cases: SpecialCases = SpecialCases()
 

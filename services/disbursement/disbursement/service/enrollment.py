@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from disbursement.adapters.repositories.institutions import Payee
 from disbursement.domain.enrollment import Action, Facts, InvalidTransition, next_state, unmet_criteria
 from disbursement.domain.errors import NotFound, Refused
 from disbursement.domain.versions import policy_in_force
@@ -35,7 +36,7 @@ async def change_enrollment(fixmedins_code: str, action: Action, reason: str, uo
         except InvalidTransition as exc:
             raise Refused(str(exc), errors=[{"field": "action", "message": str(exc)}]) from exc
         if action == "enroll":
-            await _check_criteria(uow, payee.admdvs, payee.hosp_lv, criteria, effective_at)
+            await _check_criteria(uow, payee, criteria, effective_at)
         await uow.enrollments.record(fixmedins_code=fixmedins_code, admdvs=payee.admdvs, action=action, state=state,
                                      paths=paths if action == "enroll" else (current.paths if current else None),
                                      reason=reason, effective_at=effective_at, recorded_at=now, criteria=criteria)
@@ -47,14 +48,15 @@ async def change_enrollment(fixmedins_code: str, action: Action, reason: str, uo
     return view
 
 
-async def _check_criteria(uow: DisbursementUnitOfWork, admdvs: str, hosp_lv: str | None,
-                          criteria: dict[str, Any] | None, at: datetime) -> None:
+async def _check_criteria(uow: DisbursementUnitOfWork, payee: Payee, criteria: dict[str, Any] | None,
+                          at: datetime) -> None:
     """ZJ §4: where the region sets conditions, an applicant that does not meet each is refused, naming them."""
-    in_force = policy_in_force((await uow.policies.versions([admdvs])).get(admdvs, []), at.astimezone(SHANGHAI).date())
+    in_force = policy_in_force((await uow.policies.versions([payee.admdvs])).get(payee.admdvs, []), at.astimezone(SHANGHAI).date())
     if in_force is None or in_force.policy.enrollment_criteria is None:
         return
     known = {k: v for k, v in (criteria or {}).items() if k in Facts.__dataclass_fields__}
-    unmet = unmet_criteria(in_force.policy.enrollment_criteria, Facts(**known, hosp_lv=hosp_lv))
+    facts = Facts(**known, hosp_lv=payee.hosp_lv, fixmedins_type=payee.fixmedins_type)
+    unmet = unmet_criteria(in_force.policy.enrollment_criteria, facts)
     if unmet:
         raise Refused("the institution does not meet the region's conditions for instant settlement (ZJ §4)",
                       errors=[{"field": f, "message": m} for f, m in unmet])

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -35,6 +35,11 @@ REGION = "220100"
 
 
 class Harness:
+    #: An applicant meeting every condition of ZJ §4, as the operator records them.
+    ZJ_CRITERIA: ClassVar[dict[str, Any]] = {
+        "cooperates_with_key_work": True, "fund_use_score": 86, "uploads_on_time": True, "traceability_codes": True,
+        "major_violation_within_2y": False, "operating_normally": True}
+
     def __init__(self, client: httpx.AsyncClient, settings: DisbursementSettings) -> None:
         self.client, self.settings = client, settings
         self.code = f"H{secrets.token_hex(4).upper()}"
@@ -45,9 +50,11 @@ class Harness:
         await publish(self.settings.kafka_bootstrap, self.settings.topic(topic.name),
                       Envelope.wrap(topic, payload).to_bytes(), (key or self.code).encode())
 
-    async def institution(self) -> None:
+    async def institution(self, fixmedins_type: str = "1") -> None:
+        """Registered in claims as a hospital of level 3 (``fixmedins_type`` "2": a retail pharmacy)."""
         await self.send(topics.INSTITUTION_REGISTERED, InstitutionRegistered(
-            fixmedins_code=self.code, fixmedins_name="测试医院", admdvs=self.region, fixmedins_type="1", hosp_lv="3",
+            fixmedins_code=self.code, fixmedins_name="测试医院", admdvs=self.region, fixmedins_type=fixmedins_type,
+            hosp_lv="3" if fixmedins_type == "1" else None,
             bank_acct=BankAccount(bank_code="102", acct_no="62220001", acct_name="测试医院"),
             token_hash=secrets.token_hex(32), version=1, registered_at=datetime.now(UTC)))
 
@@ -135,11 +142,20 @@ class Harness:
 
         await eventually(caught_up)
 
-    async def run(self, day: date) -> dict[str, Any]:
+    async def run(self, day: date, *, sign: bool = True) -> dict[str, Any]:
+        """The day's run, signed by an operator as every pack asks (JL art.11) unless ``sign`` is False."""
         response = await self.client.post("/v1/runs/daily-disbursement", headers=operator_headers(),
                                           json={"admdvs": self.region, "business_date": day.isoformat()})
         assert response.status_code == 200, response.text
-        return dict(response.json())
+        run = dict(response.json())
+        return await self.sign(run) if sign and run["status"] == "computed" else run
+
+    async def scheduled(self, day: date) -> list[dict[str, Any]]:
+        """What the scheduler starts on ``day`` (POST /v1/runs/scheduled), this region's runs only."""
+        response = await self.client.post("/v1/runs/scheduled", headers=operator_headers(),
+                                          json={"date": day.isoformat()})
+        assert response.status_code == 200, response.text
+        return [r for r in response.json()["runs"] if r["admdvs"] == self.region]
 
 
 

@@ -26,14 +26,36 @@ async def test_zhenjiang_refuses_an_applicant_naming_each_unmet_condition(harnes
         response = await harness.client.post(
             f"/v1/enrollments/{harness.code}", headers=operator_headers(),
             json={"action": "enroll", "reason": "application",
-                  "criteria": {"fund_use_score": 78, "uploads_on_time": True, "traceability_codes": True,
-                               "major_violation_within_2y": True, "operating_normally": True}})
+                  "criteria": {**harness.ZJ_CRITERIA, "fund_use_score": 78, "major_violation_within_2y": True}})
         return dict(response.json()) if response.status_code == 422 else None
 
     problem = await eventually(refused)
     assert [e["field"] for e in problem["errors"]] == ["criteria.fund_use_score", "criteria.major_violation_within_2y"]
     state = (await harness.client.get(f"/v1/enrollments/{harness.code}", headers=operator_headers())).json()
     assert state["state"] == "none" and state["history"] == []
+
+
+async def test_zhenjiang_refuses_a_retail_pharmacy_in_its_first_batch(harness: Harness) -> None:
+    """ZJ §4(五): the first batch of 月核定、月预拨 is the city's designated medical institutions; a pharmacy
+    meeting every other condition is refused, naming the criterion, and (一) is a fact the operator confirms."""
+    harness.region = "321100"
+    await harness.institution(fixmedins_type="2")
+    await harness.policy(pack="zhenjiang")
+
+    async def refused(criteria: dict[str, Any]) -> dict[str, Any] | None:
+        response = await harness.client.post(f"/v1/enrollments/{harness.code}", headers=operator_headers(),
+                                             json={"action": "enroll", "reason": "application", "criteria": criteria})
+        return dict(response.json()) if response.status_code == 422 else None
+
+    problem = await eventually(lambda: refused(harness.ZJ_CRITERIA))
+    assert [e["field"] for e in problem["errors"]] == ["fixmedins_type"]
+    assert "(五)" in problem["errors"][0]["message"]
+    unconfirmed = {k: v for k, v in harness.ZJ_CRITERIA.items() if k != "cooperates_with_key_work"}
+    problem = await refused(unconfirmed)
+    assert problem is not None
+    assert [e["field"] for e in problem["errors"]] == ["criteria.cooperates_with_key_work", "fixmedins_type"]
+    state = (await harness.client.get(f"/v1/enrollments/{harness.code}", headers=operator_headers())).json()
+    assert state["state"] == "none"
 
 
 async def test_a_suspended_institution_receives_nothing_until_it_is_resumed(harness: Harness) -> None:
@@ -125,13 +147,11 @@ async def test_the_scheduler_starts_what_is_due_and_a_retry_pays_nothing_twice(h
     await harness.lines(1)
 
     async def scheduled(day: str) -> dict[str, Any]:
-        response = await harness.client.post("/v1/runs/scheduled", headers=operator_headers(), json={"date": day})
-        assert response.status_code == 200, response.text
-        return {r["run_type"]: r for r in response.json()["runs"] if r["admdvs"] == harness.region}
+        return {r["run_type"]: r for r in await harness.scheduled(date.fromisoformat(day))}
 
     first, again = await scheduled("2025-09-02"), await scheduled("2025-09-02")
     assert first["daily-disbursement"]["run_id"] == again["daily-disbursement"]["run_id"]
-    assert first["daily-disbursement"]["status"] == "ordered"
+    assert first["daily-disbursement"]["status"] == "computed"  # awaiting an operator's signature (JL art.11)
     assert "monthly-settlement" not in first  # August's declarations are due by 10 Sep (N art.16)
     after_deadline = await scheduled("2025-09-11")
     assert after_deadline["monthly-settlement"]["status"] == "computed"  # August, awaiting a signature

@@ -151,6 +151,12 @@ class World:
                 await self.apply(on_payments_rejected, [event(topics.PAYMENT_REJECTED, PaymentRejected(
                     **common, reason_code="AC04", reason="销户"))])
 
+    async def daily(self, day: date) -> None:
+        """The day's run, made and signed on that day (JL art.11): a weekend's batch is postponed (N art.18)."""
+        run = await daily_disbursement(self.region, day, self.new_uow(), CALENDAR, today=day)
+        if run["status"] == "computed":
+            await sign_off(uuid.UUID(run["run_id"]), "会计", self.new_uow(), CALENDAR, today=day)
+
     async def settle(self, period: str) -> None:
         run = await monthly_settlement_run(self.region, period, self.new_uow(), CALENDAR)
         await sign_off(uuid.UUID(run["run_id"]), "会计", self.new_uow(), CALENDAR)
@@ -170,7 +176,7 @@ async def simulate(settings_: DisbursementSettings, ops: list[tuple]) -> tuple[D
             elif op[0] == "deduct":
                 await world.deduct(op[1], op[2])
             elif op[0] == "daily":
-                await daily_disbursement(world.region, DAYS[op[1]], world.new_uow(), CALENDAR)
+                await world.daily(DAYS[op[1]])
             elif op[0] == "bank":
                 await world.bank(op[1])
             else:

@@ -145,8 +145,7 @@ async def test_zhenjiang_settles_the_personal_account_without_its_mutual_aid(har
     harness.region = "321100"
     await harness.institution()
     await harness.policy(pack="zhenjiang")
-    await harness.enroll(criteria={"fund_use_score": 86, "uploads_on_time": True, "traceability_codes": True,
-                                   "major_violation_within_2y": False, "operating_normally": True})
+    await harness.enroll(criteria=harness.ZJ_CRITERIA)
     await harness.settlement(date(2025, 8, 4), "1000.00", acct_pay="260.00", acct_mulaid_pay="60.00")
     await harness.caught_up(recorded=1, audited=1)
     await harness.declare("2025-08")

@@ -14,10 +14,6 @@ from shared.contracts.events import ConsistencyChecked, ConsistencyDifference
 if TYPE_CHECKING:
     from conftest import Harness
 
-ZJ_CRITERIA = {"fund_use_score": 86, "uploads_on_time": True, "traceability_codes": True,
-               "major_violation_within_2y": False, "operating_normally": True}
-
-
 def line_of(run: dict[str, Any], insutype: str = "310") -> dict[str, Any]:
     [line] = [x for x in run["lines"] if x["insutype"] == insutype]
     return line
@@ -40,7 +36,7 @@ async def test_a_zhenjiang_month_prepays_then_settles_payable_less_the_prepaymen
     harness.region = "321100"
     await harness.institution()
     await harness.policy(pack="zhenjiang")
-    await harness.enroll(criteria=ZJ_CRITERIA)
+    await harness.enroll(criteria=harness.ZJ_CRITERIA)
     await harness.settlement(date(2025, 8, 4), "1000.00")
     await harness.settlement(date(2025, 8, 20), "500.00", med_type="21")
     await harness.settlement(date(2025, 8, 21), "800.00", insutype="390")

@@ -3,6 +3,7 @@ N art.13)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,6 +20,18 @@ if TYPE_CHECKING:  # the fixture's class, from this folder's conftest.py
 def only_line(run: dict[str, Any]) -> dict[str, Any]:
     [line] = run["lines"]
     return line
+
+
+async def runs_late(harness: Harness, expected: int) -> bool:
+    """``jishi_runs_late{run_type="daily-disbursement"}`` on /metrics comes to ``expected`` (it is read from the
+    database at most every 2 s)."""
+
+    async def shown() -> bool:
+        metrics = (await harness.client.get("/metrics")).text
+        found = re.search(r'^jishi_runs_late\{run_type="daily-disbursement"\} (\S+)$', metrics, re.MULTILINE)
+        return (int(float(found.group(1))) if found else 0) == expected
+
+    return bool(await eventually(shown))
 
 
 async def test_a_payment_the_bank_rejected_goes_out_with_the_next_run_exactly_once(harness: Harness) -> None:
@@ -59,20 +72,75 @@ async def test_a_payment_the_bank_rejected_goes_out_with_the_next_run_exactly_on
     assert sorted(m["payload"]["payment"] for m in ordered) == ["66.02", "96.02"]
 
 
-async def test_a_batch_on_a_non_working_day_is_postponed_to_the_next_working_day(harness: Harness) -> None:
-    """N art.18: a holiday postpones the payment, which the next working day's run carries in; the weekend's
-    summary is still made and shows what waits."""
+async def test_a_weekend_batch_goes_out_on_its_due_date_not_a_day_late(harness: Harness) -> None:
+    """N art.18, LS §3.2: a batch on a non-working day is postponed to the next working day and paid on that
+    day. The scheduler makes Saturday's batch on Sunday (postponed, due Monday) and Sunday's on Monday, which
+    takes Saturday's in and pays both on Monday — not with Monday's own batch on Tuesday."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(audit_mode="pay_first", daily_sign_off="automatic")
+    await harness.settlement(date(2025, 9, 6), "20.00")  # Saturday
+    await harness.settlement(date(2025, 9, 7), "30.01")  # Sunday
+    await harness.lines(2)
+    [saturday] = await harness.scheduled(date(2025, 9, 7))
+    assert (saturday["status"], saturday["due_date"]) == ("postponed", "2025-09-08")
+    assert await runs_late(harness, 1)  # past 8 Sep 2025 by now, and nothing has paid it
+    [sunday] = await harness.scheduled(date(2025, 9, 8))
+    assert (sunday["status"], sunday["due_date"]) == ("ordered", "2025-09-08")
+    assert await runs_late(harness, 2)  # Sunday's payment, which took Saturday's over, is still unpaid
+    run = await harness.run(date(2025, 9, 7))
+    line = only_line(run)  # 20.00 × 60 % = 12.00 carried in; 30.01 × 60 % = 18.006 → 18.01
+    assert (line["amount"], line["carried_in"], line["payment"], line["status"]) == \
+        ("18.01", "12.00", "30.01", "ordered")
+    ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
+                               until=lambda m: len(m) >= 1)
+    assert [(m["payload"]["payment"], m["payload"]["business_date"]) for m in ordered] == [("30.01", "2025-09-07")]
+    await harness.bank(line)
+    await harness.settled(line)
+    assert await runs_late(harness, 0)  # paid: neither run is late any more
+
+
+async def test_a_weekend_batch_signed_on_its_due_date_goes_out_at_once(harness: Harness) -> None:
+    """N art.18, JL art.11: the operator signs Saturday's summary on or after Monday, its due date: it is sent
+    then, not postponed again to the run after."""
     await harness.institution()
     await harness.enroll()
     await harness.policy(audit_mode="pay_first")
-    await harness.settlement(date(2025, 9, 6), "20.00")  # a Saturday
+    await harness.settlement(date(2025, 9, 6), "20.00")  # Saturday
     await harness.lines(1)
-    saturday = await harness.run(date(2025, 9, 6))
-    assert saturday["status"] == "postponed" and only_line(saturday)["status"] == "postponed"
-    assert saturday["payment_total"] == "0.00" and saturday["due_date"] == "2025-09-08"
-    monday = only_line(await harness.run(date(2025, 9, 8)))
-    assert (monday["amount"], monday["carried_in"], monday["payment"], monday["status"]) == \
-        ("0.00", "12.00", "12.00", "ordered")
+    saturday = await harness.run(date(2025, 9, 6), sign=False)
+    assert (saturday["status"], saturday["due_date"], saturday["signed_by"]) == ("computed", "2025-09-08", None)
+    signed = await harness.sign(saturday)  # signed today, long after 8 Sep 2025
+    assert (signed["status"], signed["signed_by"], only_line(signed)["payment"]) == ("ordered", "张会计", "12.00")
+
+
+async def test_the_national_day_holiday_batches_go_out_on_the_first_working_day(harness: Harness) -> None:
+    """N art.18: 1–8 Oct 2025 are holidays (国庆 + 中秋); each day's batch is postponed and all are paid on
+    Thursday 9 Oct, per institution, fund and month: September's record and October's apart."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(audit_mode="pay_first", daily_sign_off="automatic")
+    await harness.settlement(date(2025, 9, 30), "10.00")  # a working day, ordered on its own
+    await harness.settlement(date(2025, 10, 1), "30.00")
+    await harness.settlement(date(2025, 10, 5), "50.00")
+    await harness.settlement(date(2025, 10, 8), "0.05")
+    await harness.lines(4)
+    for day in range(1, 9):
+        runs = {r["run_type"]: r for r in await harness.scheduled(date(2025, 10, day))}
+        held = runs["daily-disbursement"]
+        assert held["status"] == ("ordered" if day == 1 else "postponed"), (day, held)
+        assert held["due_date"] == "2025-10-09"
+    [last] = [r for r in await harness.scheduled(date(2025, 10, 9)) if r["run_type"] == "daily-disbursement"]
+    assert (last["status"], last["due_date"]) == ("ordered", "2025-10-09")
+    run = await harness.run(date(2025, 10, 8))
+    by_month = {line["period"]: line for line in run["lines"]}
+    # 30.00 + 50.00 + 0.05 at 60 %, record by record: 18.00 + 30.00 + 0.03 (0.05 × 0.6 = 0.03).
+    assert {k: (v["amount"], v["carried_in"], v["payment"]) for k, v in by_month.items()} == \
+        {"2025-10": ("0.03", "48.00", "48.03")}
+    ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
+                               until=lambda m: len(m) >= 2)
+    assert sorted((m["payload"]["period"], m["payload"]["payment"]) for m in ordered) == \
+        [("2025-09", "6.00"), ("2025-10", "48.03")]
 
 
 async def test_a_ratio_changed_by_decision_applies_from_its_effective_date(harness: Harness) -> None:

@@ -19,6 +19,7 @@ class Payee:
     admdvs: str
     bank_acct: BankAccount
     hosp_lv: str | None = None
+    fixmedins_type: str | None = None
 
 
 class Institutions:
@@ -47,7 +48,8 @@ class Institutions:
             return {}
         statement = select(Institution).where(Institution.fixmedins_code.in_(wanted))  # type: ignore[attr-defined]
         return {
-            r.fixmedins_code: Payee(r.fixmedins_code, r.admdvs, BankAccount.model_validate(r.bank_acct), r.hosp_lv)
+            r.fixmedins_code: Payee(r.fixmedins_code, r.admdvs, BankAccount.model_validate(r.bank_acct), r.hosp_lv,
+                                    r.fixmedins_type)
             for r in (await self._session.execute(statement)).scalars()
         }
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, text, update
@@ -42,11 +42,14 @@ class Payments:
         self._session = session
 
     async def to_carry(self, admdvs: str, institutions: Iterable[str] | None, *,
-                       settlement_negatives: bool) -> list[Payment]:
+                       settlement_negatives: bool, postponed_due_by: date | None = None) -> list[Payment]:
         """Earlier payments of these institutions (all of the region's when None) that still owe something,
         locked so that exactly one run carries each: whatever was not paid — postponed, failed at the bank,
         held while suspended (N art.18) — and a negative remainder. A negative net of a monthly settlement (or a
-        clearing) is deducted from a later settlement only (SX §3), never from a prepayment or a daily batch."""
+        clearing) is deducted from a later settlement only (SX §3), never from a prepayment or a daily batch.
+        With ``postponed_due_by``, a postponed batch not yet due by that day is left for the daily run of its due
+        date (N art.18): a monthly run made on a weekend does not take Saturday's batch into a payment that waits
+        for its own signature and due date."""
         owed_back = Payment.carried_forward != 0
         if not settlement_negatives:
             owed_back = owed_back & Payment.run_type.notin_(("monthly-settlement", "annual-clearing"))  # type: ignore[attr-defined]
@@ -54,8 +57,11 @@ class Payments:
             select(Payment)
             .where(Payment.admdvs == admdvs, Payment.carried_into.is_(None),  # type: ignore[union-attr]
                    (Payment.status.in_(("postponed", "failed", "held"))) | owed_back)  # type: ignore[attr-defined]
-            .with_for_update()
+            .with_for_update(of=Payment)
         )
+        if postponed_due_by is not None:
+            not_yet_due = (Payment.status == "postponed") & (Run.due_date > postponed_due_by)  # type: ignore[operator]
+            statement = statement.join(Run, Run.run_id == Payment.run_id).where(~not_yet_due)
         if institutions is not None:
             codes = list(institutions)
             if not codes:

@@ -19,7 +19,7 @@ from disbursement.domain.policy import VersionedPolicy
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
-from shared.contracts.codes import INSUTYPES
+from shared.contracts.codes import INSUTYPES, SHANGHAI
 from shared.contracts.events import LinesOrdered, PaymentOrdered
 from shared.money import total
 
@@ -59,9 +59,13 @@ class Carried:
 
 
 async def carry_in(uow: DisbursementUnitOfWork, admdvs: str, institutions: Iterable[str] | None, *,
-                   settlement: bool = False) -> Carried:
-    """What earlier payments of these institutions (all of the region's when None) still owe, taken over."""
-    return Carried(await uow.payments.to_carry(admdvs, institutions, settlement_negatives=settlement))
+                   settlement: bool = False, daily: bool = False, today: date | None = None) -> Carried:
+    """What earlier payments of these institutions (all of the region's when None) still owe, taken over. A run
+    other than the daily one leaves a postponed batch that is not yet due to the daily run of its due date
+    (N art.18: it goes out on that day, not with whatever run happens to come first)."""
+    due_by = None if daily else (today or datetime.now(SHANGHAI).date())
+    return Carried(await uow.payments.to_carry(admdvs, institutions, settlement_negatives=settlement,
+                                               postponed_due_by=due_by))
 
 
 def summarize(amounts: Iterable[tuple[tuple[str, str, str], Decimal]], carried: Carried) -> list[SummaryLine]:

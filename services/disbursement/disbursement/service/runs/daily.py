@@ -26,12 +26,24 @@ from disbursement.service.runs.common import (
 from disbursement.service.runs.view import run_view_of
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.calendar import WorkingDayCalendar
+from shared.contracts.codes import SHANGHAI
 
 DAILY = "daily-disbursement"
+#: Who signs where a region chose ``daily_sign_off: automatic``; every pack defaults to an operator (JL art.11).
+AUTOMATIC_SIGNATURE = "system"
+
+
+def batch_goes_out(day: date, due: date, today: date, calendar: WorkingDayCalendar) -> bool:
+    """A batch of a working day goes out when signed. One that falls on a non-working day is postponed
+    (顺延, N art.18) until its due date, the next working day, and goes out on that day, not a day later
+    (LS §3.2): signed on or after its due date, it is sent at once."""
+    return calendar.is_working_day(day) or today >= due
 
 
 async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork,
-                             calendar: WorkingDayCalendar) -> dict[str, Any]:
+                             calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+    """``today`` is the Beijing date the run is made on (a scheduler passes the day it runs for)."""
+    today = today or datetime.now(SHANGHAI).date()
     async with uow:
         await uow.lines.lock_batches([admdvs], exclusive=True)
         found = await existing_or_policy(uow, DAILY, admdvs, day.isoformat(), day, path="B")
@@ -45,6 +57,7 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
         batch = batch_end(day, policy.batch)
         due = calendar.add_working_days(day, policy.pay_within_working_days)
         working = calendar.is_working_day(day)
+        goes_out = batch_goes_out(day, due, today, calendar)
         automatic = policy.daily_sign_off == "automatic"
         now = datetime.now(UTC)
         institutions = await enrolled_for(uow, admdvs, "B")
@@ -60,10 +73,9 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
         run.batch_date = batch
         claimed = await uow.lines.batch(admdvs, closing)
         await uow.lines.close_batches(admdvs, closing, run.run_id, now)
-        carried = await carry_in(uow, admdvs, institutions)
+        carried = await carry_in(uow, admdvs, institutions, daily=True)
         summary = summarize_groups(claimed, carried)
-        # A batch that falls on a non-working day is made but not sent: the next working day's run carries it.
-        status = "computed" if not automatic else "ordered" if working else "postponed"
+        status = "computed" if not automatic else "ordered" if goes_out else "postponed"
         await uow.payments.add(payment_rows(run.run_id, DAILY, admdvs, summary, status=status, now=now))
         await record_carries(uow, run.run_id, carried)
         counts: Counter[str] = Counter()
@@ -76,7 +88,7 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
                        "batches": [d.isoformat() for d in closing],
                        "working_day": working, "records": sum(counts.values()), "institutions": dict(counts)}
         if automatic:
-            run.signed_by, run.signed_at = "system", now
+            run.signed_by, run.signed_at = AUTOMATIC_SIGNATURE, now
         uow.runs.add(run)
         await uow.session.flush()
         if automatic:

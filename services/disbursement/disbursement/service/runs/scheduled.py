@@ -35,7 +35,7 @@ async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
         yesterday = day - timedelta(days=1)
         wanted: list[tuple[str, Any]] = []
         if "B" in policy.paths and batch_closing(yesterday, policy.batch, calendar) == yesterday:
-            wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar)))
+            wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar, today=day)))
         period = period_of(day)
         if "C" in policy.paths and calendar.is_working_day(day):
             wanted.append(("monthly-prepayment", lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar)))

@@ -68,7 +68,7 @@ async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnit
         prepaid = await _prepaid(uow, admdvs, period)
         deductions = await uow.deductions.apply(run.run_id, admdvs, period)
         keys = set(payable) | set(daily_paid) | set(prepaid) | set(deductions)
-        carried = await carry_in(uow, admdvs, None, settlement=True)  # every institution: the month is ordinary
+        carried = await carry_in(uow, admdvs, None, settlement=True, today=today)  # every institution: the month is ordinary
         carried_in: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         for p in carried.payments:
             carried_in[(p.fixmedins_code, p.insutype)] += carry_value(p.status, p.payment, p.carried_forward)

@@ -8,18 +8,22 @@ from typing import Any
 
 from disbursement.domain.errors import NotFound, Refused
 from disbursement.service.runs.common import order, suspended
+from disbursement.service.runs.daily import batch_goes_out
 from disbursement.service.runs.settlement import publish_settlement
 from disbursement.service.runs.view import run_view_of
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.calendar import WorkingDayCalendar
+from shared.contracts.codes import SHANGHAI
 
 PURPOSES = {"daily-disbursement": "日拨付", "monthly-prepayment": "按月预拨", "monthly-settlement": "月结算",
             "special-cases": "特例单议", "annual-clearing": "年度清算"}
 
 
 async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWork,
-                   calendar: WorkingDayCalendar) -> dict[str, Any]:
-    """Release a computed run's payments; signing a signed run again returns it as it is."""
+                   calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+    """Release a computed run's payments; signing a signed run again returns it as it is. ``today`` is the
+    Beijing date of the signature."""
+    today = today or datetime.now(SHANGHAI).date()
     async with uow:
         run = await uow.runs.get(run_id, for_update=True)
         if run is None:
@@ -32,7 +36,7 @@ async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWor
         held = await suspended(uow, run.admdvs)
         business_date = date.fromisoformat(run.run_key) if run.run_type == "daily-disbursement" else None
         payments = await uow.payments.release(run.run_id, held, now)
-        if business_date is not None and not calendar.is_working_day(business_date):
+        if business_date is not None and not batch_goes_out(business_date, run.due_date, today, calendar):
             for payment in payments:
                 if payment.status == "ordered":
                     payment.status = "postponed"
