@@ -233,7 +233,8 @@ sa.Index("deductions_unapplied", Deduction.admdvs, postgresql_where=sa.text("app
 
 
 class SpecialCase(Table, table=True):
-    """An expert panel's approved special case (特例单议, N art.16, JL art.16)."""
+    """A special case (特例单议, N art.16, JL art.16): claimed by an institution, pending until the expert panel
+    decides it, then approved at an amount or rejected."""
 
     __tablename__ = "special_cases"
 
@@ -243,14 +244,33 @@ class SpecialCase(Table, table=True):
     insutype: str = Field(max_length=3)
     #: The review period: "2025-09" (monthly) or "2025-Q3" (quarterly).
     review_period: str = Field(max_length=7)
-    approved: Decimal = money()
+    claimed: Decimal = money()
+    #: pending | approved | rejected
+    status: str = Field(default="pending", max_length=10)
+    approved: Decimal | None = money(nullable=True)
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: datetime | None = timestamp(nullable=True)
+    decision_reason: str | None = None
     description: str
     clearing: str = Field(max_length=12)
     prepay_share: Decimal = Field(sa_column=sa.Column(sa.Numeric(5, 4), nullable=False))
+    #: Paid before the annual clearing: the whole approved amount on approval, or the monthly prepayments.
     paid_now: Decimal | None = money(nullable=True)
     run_id: uuid.UUID | None = None
     cleared_run_id: uuid.UUID | None = None
     created_at: datetime = timestamp()
+
+
+class SpecialCasePrepayment(Table, table=True):
+    """One month's prepaid share of a case cleared at year end (N art.16 "按月给予一定比例的预拨"): one row per
+    case and month, so a month never prepays a case twice."""
+
+    __tablename__ = "special_case_prepayments"
+
+    case_id: uuid.UUID = Field(primary_key=True, foreign_key="special_cases.case_id")
+    period: str = Field(primary_key=True, max_length=7)
+    amount: Decimal = money()
+    run_id: uuid.UUID
 
 
 class Assessment(Table, table=True):

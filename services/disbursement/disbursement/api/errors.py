@@ -10,4 +10,5 @@ def problem(exc: DisbursementError) -> Problem:
     if isinstance(exc, NotFound):
         return not_found(str(exc))
     errors = exc.errors if isinstance(exc, Refused) else None
-    return Problem(exc.status, exc.slug, "Refused" if exc.status == 422 else "Not yet", str(exc), errors=errors)
+    title = getattr(exc, "title", None) or ("Refused" if exc.status == 422 else "Not yet")
+    return Problem(exc.status, exc.slug, title, str(exc), errors=errors)

@@ -44,3 +44,11 @@ class SettlementNotReady(Refused):
 
     slug = "settlement-not-ready"
     status = 409
+
+
+class Conflict(Refused):
+    """Another answer to a question already answered (a special case decided otherwise)."""
+
+    slug = "conflict"
+    status = 409
+    title = "Already decided"

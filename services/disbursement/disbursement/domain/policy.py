@@ -99,12 +99,29 @@ class EnrollmentCriteria(_Part):
 
 
 class SpecialCases(_Part):
-    """特例单议: reviewed by experts monthly (N art.16) or quarterly (JL art.16); where they clear only at year
-    end, ``prepay_share`` of each approved amount is prepaid when approved (N art.16)."""
+    """特例单议: reviewed by experts monthly (N art.16) or quarterly (JL art.16). ``on_approval``: each case is
+    settled in full once decided ("根据评议结果及时予以结算"). ``year_end``: "要对特例单议按月给予一定比例的预拨，
+    年底再进行清算" — ``prepay_share`` of each case not yet cleared is prepaid, and the annual clearing pays
+    the approved amount less what was prepaid (or recovers it from a rejected case)."""
 
     review: Literal["monthly", "quarterly"] = "monthly"
     clearing: Literal["on_approval", "year_end"] = "on_approval"
     prepay_share: Ratio = Decimal("0")
+    #: How often the share is prepaid where cases clear at year end. ``each_month`` (N art.16 "按月"): every
+    #: month's special-cases run prepays the share again on each case still open — of its claim while pending,
+    #: of its approved amount once decided — never past that amount in all. ``once``: a single share when the
+    #: case is first reviewed.
+    prepay_cadence: Literal["each_month", "once"] = "each_month"
+
+    @model_validator(mode="after")
+    def _year_end_prepays_monthly(self) -> SpecialCases:
+        if self.clearing == "year_end" and self.prepay_share == 0:
+            raise ValueError("special cases cleared at year end are prepaid a share each month (N art.16): "
+                             "prepay_share must be above 0")
+        if self.clearing == "year_end" and self.review == "quarterly":
+            raise ValueError("special cases cleared at year end are prepaid month by month (N art.16), so they are "
+                             "reviewed monthly; a quarterly review (JL art.16) settles each case on approval")
+        return self
 
 
 class RegionPolicy(_Part):

@@ -8,10 +8,17 @@ from decimal import Decimal
 from shared.money import ZERO, to_fen
 
 
-def special_case_now(approved: Decimal, clearing: str, prepay_share: Decimal) -> Decimal:
-    """What an approved special case pays now: all of it where it settles on approval; where it clears only
-    at year end, the monthly prepaid share (N art.16), the rest at the annual clearing."""
-    return approved if clearing == "on_approval" else to_fen(approved * prepay_share)
+def case_prepayment(base: Decimal, share: Decimal, prepaid: Decimal) -> Decimal:
+    """One month's prepaid share of a case cleared at year end (N art.16 "按月给予一定比例的预拨"): ``share`` of
+    its base — the claim while pending, the approved amount once decided — never taking what was prepaid in
+    all past that base."""
+    return max(min(to_fen(base * share), base - prepaid), ZERO)
+
+
+def case_remainder(status: str, approved: Decimal | None, prepaid: Decimal) -> Decimal:
+    """What the annual clearing pays on a case (N art.16 "年底再进行清算"): the approved amount less what was
+    prepaid; a rejected case gives its prepayments back (a negative remainder)."""
+    return ((approved or ZERO) if status == "approved" else ZERO) - prepaid
 
 
 @dataclass(frozen=True)

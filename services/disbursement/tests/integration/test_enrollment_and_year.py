@@ -105,10 +105,14 @@ async def test_special_cases_clear_at_year_end_with_the_deposits_and_the_assessm
 
     case = await harness.client.post("/v1/special-cases", headers=operator_headers(), json={
         "admdvs": harness.region, "fixmedins_code": harness.code, "insutype": "310", "review_period": "2025-12",
-        "approved": "2000.01", "description": "特殊高值耗材"})
-    assert case.status_code == 201 and case.json()["clearing"] == "year_end"
+        "claimed": "2000.01", "description": "特殊高值耗材"})
+    assert case.status_code == 201 and (case.json()["clearing"], case.json()["status"]) == ("year_end", "pending")
     special = await harness.sign(await harness.month_run("special-cases", "2025-12"))
-    assert line_of(special)["payment"] == "1000.01"  # half of 2,000.01, half-up
+    assert line_of(special)["payment"] == "1000.01"  # half of the 2,000.01 claimed, half-up, while pending
+    decided = await harness.client.post(f"/v1/special-cases/{case.json()['case_id']}/decision",
+                                        headers=operator_headers(),
+                                        json={"decision": "approve", "approved": "2000.01", "decided_by": "专家组"})
+    assert decided.status_code == 200, decided.text
     await harness.client.put(f"/v1/assessments/{harness.region}/2025/{harness.code}/310", headers=operator_headers(),
                              json={"adjustment": "-100.00", "note": "考核扣减"})
     response = await harness.client.post("/v1/runs/annual-clearing", headers=operator_headers(),

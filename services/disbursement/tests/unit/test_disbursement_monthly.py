@@ -10,7 +10,7 @@ from disbursement.domain.fund_requests import fund_request_dates
 from disbursement.domain.monthly import monthly_prepayment, net_settlement, prepayment_due, settlement_due
 from disbursement.domain.packs import resolve
 from disbursement.domain.policy import DueRule, MonthlySettlement
-from disbursement.domain.special import ClearingFigures, special_case_now
+from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder
 from shared.calendar import default_calendar
 
 D = Decimal
@@ -111,9 +111,17 @@ def test_weekly_and_dekad_batches_close_on_their_last_working_day():  # N art.22
     assert batch_closing(date(2025, 9, 6), "daily", CALENDAR) == date(2025, 9, 6)
 
 
-def test_a_special_case_cleared_at_year_end_prepays_its_share_only():  # N art.16
-    assert special_case_now(D("10000.00"), "on_approval", D("0.7")) == D("10000.00")
-    assert special_case_now(D("10000.01"), "year_end", D("0.7")) == D("7000.01")
+def test_a_special_case_cleared_at_year_end_prepays_its_share_each_month_never_past_its_base():  # N art.16
+    assert case_prepayment(D("37037.00"), D("0.10"), D("0")) == D("3703.70")
+    assert case_prepayment(D("10000.01"), D("0.7"), D("0")) == D("7000.01")  # half-up
+    assert case_prepayment(D("10000.01"), D("0.7"), D("7000.01")) == D("3000.00")  # the base, not past it
+    assert case_prepayment(D("5000.00"), D("0.7"), D("7000.01")) == D("0.00")  # approved below what was prepaid
+
+
+def test_the_clearing_pays_the_approved_amount_less_prepayments_and_recovers_a_rejected_case():  # N art.16
+    assert case_remainder("approved", D("15000.00"), D("11111.10")) == D("3888.90")
+    assert case_remainder("approved", D("5000.00"), D("7000.01")) == D("-2000.01")
+    assert case_remainder("rejected", None, D("100.00")) == D("-100.00")
 
 
 def test_the_annual_clearing_releases_what_the_months_held_back():  # N art.17, SX §3

@@ -11,7 +11,14 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from disbursement.adapters.tables import Assessment, ConsistencyCheck, Declaration, Deduction, SpecialCase
+from disbursement.adapters.tables import (
+    Assessment,
+    ConsistencyCheck,
+    Declaration,
+    Deduction,
+    SpecialCase,
+    SpecialCasePrepayment,
+)
 from shared.money import ZERO
 
 
@@ -62,12 +69,42 @@ class SpecialCases:
     def add(self, case: SpecialCase) -> None:
         self._session.add(case)
 
-    async def get(self, case_id: uuid.UUID) -> SpecialCase | None:
-        return await self._session.get(SpecialCase, case_id)
+    async def get(self, case_id: uuid.UUID, *, for_update: bool = False) -> SpecialCase | None:
+        return await self._session.get(SpecialCase, case_id, with_for_update=for_update)
 
     async def unpaid(self, admdvs: str, review_period: str) -> list[SpecialCase]:
+        """The review period's cases settled on approval that no run has taken yet, pending ones included."""
         statement = select(SpecialCase).where(SpecialCase.admdvs == admdvs, SpecialCase.review_period == review_period,
+                                              SpecialCase.clearing == "on_approval",
                                               SpecialCase.run_id.is_(None)).with_for_update()  # type: ignore[union-attr]
+        return list((await self._session.execute(statement)).scalars())
+
+    async def open_to_prepay(self, admdvs: str, period: str) -> list[SpecialCase]:
+        """Cases of the year cleared at year end, reviewed by ``period`` and neither rejected nor cleared."""
+        statement = select(SpecialCase).where(
+            SpecialCase.admdvs == admdvs, SpecialCase.clearing == "year_end",
+            SpecialCase.review_period.like(f"{period[:4]}-%"), SpecialCase.review_period <= period,  # type: ignore[attr-defined]
+            SpecialCase.status != "rejected", SpecialCase.cleared_run_id.is_(None),  # type: ignore[union-attr]
+        ).order_by(SpecialCase.created_at).with_for_update()
+        return list((await self._session.execute(statement)).scalars())
+
+    async def prepaid_periods(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+        if not case_ids:
+            return {}
+        rows = await self._session.execute(select(SpecialCasePrepayment.case_id, SpecialCasePrepayment.period).where(
+            SpecialCasePrepayment.case_id.in_(case_ids)))  # type: ignore[attr-defined]
+        out: dict[uuid.UUID, set[str]] = defaultdict(set)
+        for case_id, period in rows:
+            out[case_id].add(period)
+        return out
+
+    async def add_prepayments(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(SpecialCasePrepayment).on_conflict_do_nothing(), rows)
+
+    async def prepayments_of(self, case_id: uuid.UUID) -> list[SpecialCasePrepayment]:
+        statement = select(SpecialCasePrepayment).where(SpecialCasePrepayment.case_id == case_id).order_by(
+            SpecialCasePrepayment.period)
         return list((await self._session.execute(statement)).scalars())
 
     async def to_clear(self, admdvs: str, year: int) -> list[SpecialCase]:
@@ -75,6 +112,15 @@ class SpecialCases:
             SpecialCase.admdvs == admdvs, SpecialCase.review_period.like(f"{year}-%"),  # type: ignore[attr-defined]
             SpecialCase.clearing == "year_end", SpecialCase.cleared_run_id.is_(None),  # type: ignore[union-attr]
         ).with_for_update()
+        return list((await self._session.execute(statement)).scalars())
+
+    async def listing(self, *, admdvs: str | None, fixmedins_code: str | None, status: str | None,
+                      review_period: str | None, limit: int) -> list[SpecialCase]:
+        statement = select(SpecialCase).order_by(SpecialCase.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+        for column, value in ((SpecialCase.admdvs, admdvs), (SpecialCase.fixmedins_code, fixmedins_code),
+                              (SpecialCase.status, status), (SpecialCase.review_period, review_period)):
+            if value is not None:
+                statement = statement.where(column == value)
         return list((await self._session.execute(statement)).scalars())
 
 

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from disbursement.adapters.tables import Run, SpecialCase
+from disbursement.adapters.tables import Run, SpecialCase, SpecialCasePrepayment
 from disbursement.domain.daily import carry_value
-from disbursement.domain.errors import RunNotReady
+from disbursement.domain.errors import Conflict, NotFound, Refused, RunNotReady, SettlementNotReady
 from disbursement.domain.ids import payment_id
-from disbursement.domain.special import ClearingFigures, special_case_now
+from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.runs.common import (
     carry_in,
@@ -42,56 +42,141 @@ def review_period_end(review_period: str) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-async def approve_special_case(uow: DisbursementUnitOfWork, *, admdvs: str, fixmedins_code: str, insutype: str,
-                               review_period: str, approved: Decimal, description: str) -> SpecialCase:
-    """An expert panel's decision, with the region's clearing rule of the day (N art.16, JL art.16)."""
+async def submit_special_case(uow: DisbursementUnitOfWork, *, admdvs: str, fixmedins_code: str, insutype: str,
+                              review_period: str, claimed: Decimal, description: str) -> dict[str, Any]:
+    """A case put to the expert panel (特例单议), pending until decided, with the region's clearing rule of the
+    review period (N art.16, JL art.16)."""
     async with uow:
         day = review_period_end(review_period)
         in_force = policy_in_force((await uow.policies.versions([admdvs])).get(admdvs, []), day)
         if in_force is None:
             raise RunNotReady(f"region {admdvs} has no policy in force on {day}")
         rule = in_force.policy.special_cases
-        expected = "Q" if rule.review == "quarterly" else "-"
-        if (expected == "Q") != ("Q" in review_period):
-            raise RunNotReady(f"region {admdvs} reviews special cases {rule.review}; {review_period} is not such a period")
+        if (rule.review == "quarterly") != ("Q" in review_period):
+            raise Refused(f"region {admdvs} reviews special cases {rule.review}; {review_period} is not such a period",
+                          errors=[{"field": "review_period", "message": f"a {rule.review} review period"}])
         case = SpecialCase(case_id=uuid.uuid4(), admdvs=admdvs, fixmedins_code=fixmedins_code, insutype=insutype,
-                           review_period=review_period, approved=approved, description=description,
+                           review_period=review_period, claimed=claimed, status="pending", description=description,
                            clearing=rule.clearing, prepay_share=rule.prepay_share, created_at=datetime.now(UTC))
         uow.special_cases.add(case)
+        await uow.session.flush()
+        view = case_view(case, [])
         await uow.commit()
-    return case
+    return view
+
+
+async def decide_special_case(uow: DisbursementUnitOfWork, case_id: uuid.UUID, *, decision: str,
+                              approved: Decimal | None, reason: str | None, decided_by: str) -> dict[str, Any]:
+    """The panel's decision (根据评议结果): approved at an amount, or rejected with a reason; the same decision
+    again returns the case, another one is refused."""
+    async with uow:
+        case = await uow.special_cases.get(case_id, for_update=True)
+        if case is None:
+            raise NotFound(f"special case {case_id}")
+        status = "approved" if decision == "approve" else "rejected"
+        if case.status != "pending":
+            if (case.status, case.approved) != (status, approved if status == "approved" else None):
+                raise Conflict(f"special case {case_id} was already {case.status} by {case.decided_by}",
+                               errors=[{"field": "decision", "message": f"already {case.status}"}])
+        else:
+            case.status, case.approved, case.decision_reason = status, approved, reason
+            case.decided_by, case.decided_at = decided_by, datetime.now(UTC)
+        view = case_view(case, await uow.special_cases.prepayments_of(case_id))
+        await uow.commit()
+    return view
+
+
+async def special_case_view(uow: DisbursementUnitOfWork, case_id: uuid.UUID) -> dict[str, Any] | None:
+    async with uow:
+        case = await uow.special_cases.get(case_id)
+        return case_view(case, await uow.special_cases.prepayments_of(case_id)) if case else None
+
+
+async def special_cases_listing(uow: DisbursementUnitOfWork, **filters: Any) -> list[dict[str, Any]]:
+    async with uow:
+        cases = await uow.special_cases.listing(**filters)
+        return [case_view(c, await uow.special_cases.prepayments_of(c.case_id)) for c in cases]
+
+
+def case_view(case: SpecialCase, prepayments: list[SpecialCasePrepayment]) -> dict[str, Any]:
+    return {"case_id": str(case.case_id), "admdvs": case.admdvs, "fixmedins_code": case.fixmedins_code,
+            "insutype": case.insutype, "review_period": case.review_period, "claimed": money_text(case.claimed),
+            "status": case.status, "approved": money_text(case.approved) if case.approved is not None else None,
+            "decided_by": case.decided_by, "decided_at": case.decided_at.isoformat() if case.decided_at else None,
+            "reason": case.decision_reason, "description": case.description, "clearing": case.clearing,
+            "prepay_share": str(case.prepay_share), "paid_before_clearing": money_text(case.paid_now or ZERO),
+            "prepayments": [{"period": p.period, "amount": money_text(p.amount), "run_id": str(p.run_id)}
+                            for p in prepayments],
+            "cleared_run_id": str(case.cleared_run_id) if case.cleared_run_id else None}
 
 
 async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUnitOfWork,
                             calendar: WorkingDayCalendar) -> dict[str, Any]:
-    """The supplement for a review period's approved cases: in full where they settle on approval, the prepaid
-    share where they clear at year end (N art.16)."""
+    """The review period's supplement: each decided case settled on approval, in full; where cases clear at year
+    end, this month's prepaid share of each one still open (N art.16). A case settled on approval and still
+    before the panel holds the run back: made without it, it would never be paid."""
     day = review_period_end(review_period)
     async with uow:
         found = await existing_or_policy(uow, SPECIAL, admdvs, review_period, day, path=None)
         if isinstance(found, Run):
             return await run_view_of(found, uow, calendar)
-        cases = await uow.special_cases.unpaid(admdvs, review_period)
+        on_approval = await uow.special_cases.unpaid(admdvs, review_period)
+        pending = [c for c in on_approval if c.status == "pending"]
+        if pending:
+            raise SettlementNotReady(
+                f"{len(pending)} special case(s) of {review_period} await the panel's decision "
+                "(POST /v1/special-cases/{case_id}/decision)",
+                errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} claimed "
+                                                                 f"{money_text(c.claimed)}, pending"} for c in pending])
         run = new_run(SPECIAL, admdvs, review_period, found.version,
                       calendar.add_working_days(day, found.policy.settlement.total_working_days), "computed", [], [], {})
         period = f"{day:%Y-%m}"
         amounts = []
-        for case in cases:
-            case.paid_now = special_case_now(case.approved, case.clearing, case.prepay_share)
+        for case in on_approval:
             case.run_id = run.run_id
-            amounts.append(((case.fixmedins_code, case.insutype, period), case.paid_now))
+            if case.status == "approved":
+                case.paid_now = case.approved
+                amounts.append(((case.fixmedins_code, case.insutype, period), case.approved))
+        prepaid = await _prepay_year_end_cases(uow, admdvs, review_period, run.run_id,
+                                               found.policy.special_cases.prepay_cadence)
+        amounts += [((c.fixmedins_code, c.insutype, period), amount) for c, amount in prepaid]
+        cases = on_approval + [c for c, _ in prepaid]
         carried = await carry_in(uow, admdvs, {c.fixmedins_code for c in cases})
         summary = summarize(amounts, carried)
         await uow.payments.add(payment_rows(run.run_id, SPECIAL, admdvs, summary, status="computed", now=run.computed_at))
         await record_carries(uow, run.run_id, carried)
         run.total = sum((s.amount for s in summary), ZERO)
         run.payment_total = sum((s.payment for s in summary), ZERO)
-        run.summary = {"cases": len(cases), "approved": money_text(sum((c.approved for c in cases), ZERO))}
+        run.summary = {"cases": len(cases), "approved": money_text(sum((c.approved or ZERO for c in on_approval), ZERO)),
+                       "prepaid": money_text(sum((a for _, a in prepaid), ZERO))}
         uow.runs.add(run)
         await uow.session.flush()
         view = await run_view_of(run, uow, calendar)
         await uow.commit()
     return view
+
+
+async def _prepay_year_end_cases(uow: DisbursementUnitOfWork, admdvs: str, review_period: str, run_id: uuid.UUID,
+                                 cadence: str) -> list[tuple[SpecialCase, Decimal]]:
+    """This month's share of every case cleared at year end and still open, once per case and month (or once
+    per case where the region prepays once), recorded so that no month prepays a case twice."""
+    if "Q" in review_period:
+        return []  # year-end clearing is reviewed monthly (the policy refuses it with a quarterly review)
+    cases = await uow.special_cases.open_to_prepay(admdvs, review_period)
+    already = await uow.special_cases.prepaid_periods([c.case_id for c in cases])
+    out, rows = [], []
+    for case in cases:
+        done = already.get(case.case_id, set())
+        if review_period in done or (cadence == "once" and done):
+            continue
+        base = case.approved if case.status == "approved" and case.approved is not None else case.claimed
+        amount = case_prepayment(base, case.prepay_share, case.paid_now or ZERO)
+        if amount > 0:
+            case.paid_now = (case.paid_now or ZERO) + amount
+            rows.append({"case_id": case.case_id, "period": review_period, "amount": amount, "run_id": run_id})
+            out.append((case, amount))
+    await uow.special_cases.add_prepayments(rows)
+    return out
 
 
 async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWork,
@@ -113,8 +198,17 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
         for p in await uow.payments.of_year(admdvs, "monthly-settlement", year):
             deposits[(p.fixmedins_code, p.insutype)] += Decimal(p.details.get("deposit_reserved", "0"))
         remainders: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-        for case in await uow.special_cases.to_clear(admdvs, year):
-            remainders[(case.fixmedins_code, case.insutype)] += case.approved - (case.paid_now or ZERO)
+        to_clear = await uow.special_cases.to_clear(admdvs, year)
+        pending = [c for c in to_clear if c.status == "pending"]
+        if pending:
+            raise SettlementNotReady(
+                f"{len(pending)} special case(s) of {year} cleared at year end await the panel's decision; the year "
+                "clears once each is decided (N art.16)",
+                errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} {c.review_period} claimed "
+                                                                 f"{money_text(c.claimed)}, pending"} for c in pending])
+        for case in to_clear:
+            remainders[(case.fixmedins_code, case.insutype)] += case_remainder(case.status, case.approved,
+                                                                              case.paid_now or ZERO)
             case.cleared_run_id = run.run_id
         assessments = await uow.assessments.of_year(admdvs, year)
         carried = await carry_in(uow, admdvs, None, settlement=True)
