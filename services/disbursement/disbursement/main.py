@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from disbursement.adapters.repositories.runs import RUNS_LATE_SQL
 from disbursement.api import calendar, enrollments, intake, regions, reports, runs, special_cases
 from disbursement.consumers import subscriptions
 from disbursement.service.uow import DisbursementUnitOfWork
@@ -11,16 +12,12 @@ from disbursement.settings import DisbursementSettings
 from shared.observability.metrics import DatabaseGauge
 from shared.service import Runtime, service_app
 
-#: For the alert "a run late against its due date" (JishiRunLate): past its due date (Beijing), still awaiting a
-#: signature, with a payment the bank has not settled, or with a postponed payment (N art.18) not yet taken
-#: over by a later payment, or taken over by one still unpaid.
+#: For the alert "a run late against its due date" (JishiRunLate, LS §3.2, N art.18): past its due date
+#: (Beijing), unsigned, or with money not yet at the institution — postponed batches included.
 RUNS_LATE = DatabaseGauge(
-    "jishi_runs_late", "Runs past their due date still unsigned or with a payment not settled, by run type",
-    "SELECT r.run_type, count(*) FROM runs r WHERE r.due_date < (now() AT TIME ZONE 'Asia/Shanghai')::date"
-    " AND (r.status = 'computed' OR EXISTS (SELECT 1 FROM payments p WHERE p.run_id = r.run_id"
-    " AND (p.status = 'ordered' OR p.status = 'postponed' AND (p.carried_into IS NULL OR EXISTS ("
-    "SELECT 1 FROM payments q WHERE q.payment_id = p.carried_into AND q.status IN ('computed', 'ordered')))))"
-    ") GROUP BY r.run_type", labels=("run_type",))
+    "jishi_runs_late", "Runs past their due date still unsigned or whose money has not reached the institution "
+    "(postponed or rejected and not yet paid by the payment that took it over included), by run type",
+    RUNS_LATE_SQL, labels=("run_type",))
 
 
 def create_app(settings: DisbursementSettings) -> FastAPI:

@@ -58,6 +58,7 @@ async def test_a_payment_the_bank_rejected_goes_out_with_the_next_run_exactly_on
         return only_line(run)["status"] == "failed"
 
     await eventually(failed)
+    assert await runs_late(harness, 1)  # due 2 Sep 2025 and the money never reached the institution
     await harness.settlement(date(2025, 9, 2), "50.00")
     await harness.lines(3)
     second = await harness.run(date(2025, 9, 2))
@@ -70,6 +71,9 @@ async def test_a_payment_the_bank_rejected_goes_out_with_the_next_run_exactly_on
     ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
                                until=lambda m: len(m) >= 2)
     assert sorted(m["payload"]["payment"] for m in ordered) == ["66.02", "96.02"]
+    await harness.bank(line)
+    await harness.settled(line)
+    assert await runs_late(harness, 0)  # the rejected 66.02 reached it with the 2 Sep payment
 
 
 async def test_a_weekend_batch_goes_out_on_its_due_date_not_a_day_late(harness: Harness) -> None:
@@ -93,7 +97,8 @@ async def test_a_weekend_batch_goes_out_on_its_due_date_not_a_day_late(harness: 
     assert (line["amount"], line["carried_in"], line["payment"], line["status"]) == \
         ("18.01", "12.00", "30.01", "ordered")
     ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
-                               until=lambda m: len(m) >= 1)
+                               until=lambda m: len(m) >= 1, linger=1.0)
+    # One order for both days: Saturday's 12.00 is not sent again on its own.
     assert [(m["payload"]["payment"], m["payload"]["business_date"]) for m in ordered] == [("30.01", "2025-09-07")]
     await harness.bank(line)
     await harness.settled(line)
@@ -125,9 +130,10 @@ async def test_the_national_day_holiday_batches_go_out_on_the_first_working_day(
     await harness.settlement(date(2025, 10, 5), "50.00")
     await harness.settlement(date(2025, 10, 8), "0.05")
     await harness.lines(4)
+    made = {}
     for day in range(1, 9):
         runs = {r["run_type"]: r for r in await harness.scheduled(date(2025, 10, day))}
-        held = runs["daily-disbursement"]
+        held = made[day] = runs["daily-disbursement"]
         assert held["status"] == ("ordered" if day == 1 else "postponed"), (day, held)
         assert held["due_date"] == "2025-10-09"
     [last] = [r for r in await harness.scheduled(date(2025, 10, 9)) if r["run_type"] == "daily-disbursement"]
@@ -138,9 +144,24 @@ async def test_the_national_day_holiday_batches_go_out_on_the_first_working_day(
     assert {k: (v["amount"], v["carried_in"], v["payment"]) for k, v in by_month.items()} == \
         {"2025-10": ("0.03", "48.00", "48.03")}
     ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
-                               until=lambda m: len(m) >= 2)
+                               until=lambda m: len(m) >= 2, linger=1.0)  # two and no more
     assert sorted((m["payload"]["period"], m["payload"]["payment"]) for m in ordered) == \
         [("2025-09", "6.00"), ("2025-10", "48.03")]
+    # Past 9 Oct and unpaid, September's run and all eight holiday runs are late (LS §3.2), the seven carried
+    # one into the next included, not only the last two.
+    assert await runs_late(harness, 9)
+    first_holiday = await harness.client.get(f"/v1/runs/{made[2]['run_id']}", headers=operator_headers())
+    assert (first_holiday.json()["status"], first_holiday.json()["overdue_now"]) == ("postponed", True)
+    await harness.bank(by_month["2025-10"])
+    await harness.settled(by_month["2025-10"])
+    assert await runs_late(harness, 1)  # September's 6.00 is still with the bank
+    first_holiday = await harness.client.get(f"/v1/runs/{made[2]['run_id']}", headers=operator_headers())
+    assert first_holiday.json()["overdue_now"] is False
+    september = await harness.client.get(f"/v1/runs/{made[1]['run_id']}", headers=operator_headers())
+    [september_line] = september.json()["lines"]
+    await harness.bank(september_line)
+    await harness.settled(september_line)
+    assert await runs_late(harness, 0)
 
 
 async def test_a_ratio_changed_by_decision_applies_from_its_effective_date(harness: Harness) -> None:

@@ -13,6 +13,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from disbursement.adapters.tables import Payment, Run
 
 
+def undelivered_past_due(today: str, *, one_run: bool = False) -> str:
+    """SQL for the runs past their due date (``today``: an SQL expression for the Beijing date) whose money has
+    not reached the institution: a payment still awaiting a signature or the bank (computed, ordered), or
+    postponed (N art.18) or rejected by the bank and taken over by no later payment yet, or by one that is itself
+    undelivered — followed along ``carried_into`` however often it was carried (a national-day week postpones
+    seven batches one into the next). A payment held while its institution is suspended (N art.21) is withheld
+    by decision, not late. With ``one_run``, only the run ``:run_id``."""
+    only = " AND p.run_id = :run_id" if one_run else ""
+    return f"""
+WITH RECURSIVE carried(run_id, status, carried_into) AS (
+    SELECT p.run_id, p.status, p.carried_into FROM payments p JOIN runs r ON r.run_id = p.run_id
+    WHERE r.due_date < {today} AND p.status IN ('computed', 'ordered', 'postponed', 'failed'){only}
+    UNION ALL
+    SELECT c.run_id, q.status, q.carried_into FROM carried c JOIN payments q ON q.payment_id = c.carried_into
+    WHERE c.status IN ('postponed', 'failed')
+)
+SELECT DISTINCT run_id FROM carried
+WHERE status IN ('computed', 'ordered') OR (status IN ('postponed', 'failed') AND carried_into IS NULL)"""
+
+
+_BEIJING_TODAY = "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+
+#: jishi_runs_late: every run past its due date that is unsigned or whose money has not reached the
+#: institution, postponed runs included (LS §3.2, N art.18), by run type.
+RUNS_LATE_SQL = (
+    f"SELECT r.run_type, count(*) FROM runs r WHERE r.due_date < {_BEIJING_TODAY}"
+    f" AND (r.status = 'computed' OR r.run_id IN ({undelivered_past_due(_BEIJING_TODAY)})) GROUP BY r.run_type")
+
+
 class Runs:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -91,6 +120,12 @@ class Payments:
         for into, payment_id in rows:
             out.setdefault(into, []).append(payment_id)
         return out
+
+    async def undelivered_past_due(self, run_id: uuid.UUID, today: date) -> bool:
+        """Whether this run, past its due date on ``today``, still has money that has not reached the
+        institution (see ``undelivered_past_due``)."""
+        statement = text(f"SELECT EXISTS ({undelivered_past_due(':today', one_run=True)})")
+        return bool((await self._session.execute(statement, {"today": today, "run_id": run_id})).scalar_one())
 
     async def of_run(self, run_id: uuid.UUID) -> list[Payment]:
         statement = select(Payment).where(Payment.run_id == run_id).order_by(

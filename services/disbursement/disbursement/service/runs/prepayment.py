@@ -54,7 +54,9 @@ async def prepayment_bases(uow: DisbursementUnitOfWork, admdvs: str, period: str
 
 
 async def monthly_prepayment_run(admdvs: str, period: str, uow: DisbursementUnitOfWork,
-                                 calendar: WorkingDayCalendar) -> dict[str, Any]:
+                                 calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+    """``today`` is the Beijing date the run is made on (a scheduler passes the day it runs for): a postponed
+    daily batch not yet due by then is left for the daily run of its due date (N art.18)."""
     first_day, _ = month_bounds(period)
     async with uow:
         found = await existing_or_policy(uow, PREPAYMENT, admdvs, period, first_day, path="C")
@@ -75,7 +77,7 @@ async def monthly_prepayment_run(admdvs: str, period: str, uow: DisbursementUnit
             details[(code, insutype, period)] = {"base": str(max(base, ZERO)), "ratio": str(ratio),
                                                  "basis": rule.basis, "base_period": previous_period(period)}
         run = new_run(PREPAYMENT, admdvs, period, found.version, due, "computed", [], [], {})
-        carried = await carry_in(uow, admdvs, institutions)
+        carried = await carry_in(uow, admdvs, institutions, today=today)
         summary = summarize(amounts, carried)
         await uow.payments.add(payment_rows(run.run_id, PREPAYMENT, admdvs, summary, status="computed",
                                             now=run.computed_at, details=details))

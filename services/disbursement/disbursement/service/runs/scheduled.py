@@ -38,7 +38,8 @@ async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
             wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar, today=day)))
         period = period_of(day)
         if "C" in policy.paths and calendar.is_working_day(day):
-            wanted.append(("monthly-prepayment", lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar)))
+            wanted.append(("monthly-prepayment",
+                           lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar, today=day)))
         last = previous_period(period)
         if day > declaration_deadline(last, policy.settlement):
             # Asked every day from the day after the deadline; made once the month's audit has ended (SX §3).

@@ -48,7 +48,8 @@ async def run_view_of(run: Run, uow: DisbursementUnitOfWork, calendar: WorkingDa
         "status": run.status, "policy_version": run.policy_version, "computed_at": run.computed_at.isoformat(),
         "signed_by": run.signed_by, "signed_at": run.signed_at.isoformat() if run.signed_at else None,
         "due_date": run.due_date.isoformat(), "late": made_on > run.due_date, "late_by_working_days": late_by,
-        "overdue_now": today > run.due_date and any(p.status in ("computed", "ordered") for p in payments),
+        "overdue_now": today > run.due_date and (run.status == "computed"
+                                                 or await uow.payments.undelivered_past_due(run.run_id, today)),
         "records": run.summary.get("records", 0), **{k: v for k, v in run.summary.items() if k != "records"},
         "lines": [payment_view(p) for p in payments],
         "total": money_text(run.total), "payment_total": money_text(run.payment_total),
