@@ -18,6 +18,8 @@ PACKS: dict[str, dict[str, Any]] = {
     # (60 % here until it decides); pay as soon as audited (即审即付); the month deducts the daily payments.
     "jilin": {"paths": ["B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",
               "batch": "daily", "pay_within_working_days": 1, "settlement": _TWENTY_DAYS,
+              # JL art.11: the day's summary is paid once a person has signed it.
+              "daily_sign_off": "operator",
               # JL art.16: special cases are reviewed quarterly and settled as a supplement.
               "special_cases": {"review": "quarterly", "clearing": "on_approval"}},
     # SX §3: 60 % of last month's payable within the first 3 working days, netted at month end, a negative
@@ -42,7 +44,7 @@ PACKS: dict[str, dict[str, Any]] = {
     # LS §3.1-3.2: 60 % within one working day after acceptance and audit; the month settles within 5
     # working days after its audit and 20 in all.
     "leshan": {"paths": ["A", "B"], "ratios": {"310": "0.60", "390": "0.60"}, "audit_mode": "audit_first",
-               "batch": "daily", "pay_within_working_days": 1,
+               "batch": "daily", "pay_within_working_days": 1, "daily_sign_off": "operator",
                # LS §3.1: paid within 5 working days after the audit, 20 in all from the declaration deadline.
                "settlement": {**_TWENTY_DAYS, "payment_from": "audit_ended"}},
 }

@@ -146,9 +146,12 @@ class RegionPolicy(_Part):
     personal_account: bool = False
     #: Reserved from each monthly settlement as the quality deposit (保证金预留, SX §3).
     quality_deposit_share: Ratio = Decimal("0")
-    #: Who signs the daily summary (日拨付业务拨付汇总表, JL art.11 "履行签字手续后"). ``operator``: the run waits
-    #: in ``computed`` until a person signs it, and records who (N art.22: the agency's own procedure).
-    #: ``automatic``: the system signs and pays at once, where a region has decided so.
+    #: Who signs the daily summary (日拨付业务拨付汇总表, JL art.11 "履行签字手续后"). Two readings of
+    #: 签字手续: ``operator`` (the natural one, every pack's default) — a person signs, so the run waits in
+    #: ``computed`` until an operator signs it (POST /v1/runs/{id}/sign-off) and records who and when
+    #: (``signed_by``, ``signed_at``; N art.22: traceable to the person who answers for it); ``automatic`` — the
+    #: formality is the agency's system approval, so the system signs (``signed_by`` "system") and pays at once,
+    #: only where a region has decided so, as an override.
     daily_sign_off: Literal["automatic", "operator"] = "operator"
     enrollment_criteria: EnrollmentCriteria | None = None
     special_cases: SpecialCases = SpecialCases()

@@ -119,6 +119,32 @@ async def test_a_weekend_batch_signed_on_its_due_date_goes_out_at_once(harness: 
     assert (signed["status"], signed["signed_by"], only_line(signed)["payment"]) == ("ordered", "张会计", "12.00")
 
 
+async def test_a_daily_run_waits_in_computed_until_a_person_signs_it(harness: Harness) -> None:
+    """JL art.11 "日拨付业务拨付汇总表履行签字手续后", N art.22: the Jilin pack's daily summary is not paid until an
+    operator signs it, and records who signed and when; "system" or a blank name is no person's signature."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy()  # the Jilin pack as shipped: daily_sign_off operator
+    await harness.settlement(date(2025, 9, 2), "250.05")  # a Tuesday
+    await harness.lines(1)
+    run = await harness.run(date(2025, 9, 2), sign=False)
+    line = only_line(run)  # 250.05 × 60 % = 150.03
+    assert (run["status"], run["signed_by"], run["signed_at"]) == ("computed", None, None)
+    assert (line["payment"], line["status"]) == ("150.03", "computed")
+    for nobody in ("system", "   "):
+        refused = await harness.client.post(f"/v1/runs/{run['run_id']}/sign-off", headers=operator_headers(),
+                                            json={"signed_by": nobody})
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == ["signed_by"]
+    assert (await harness.run(date(2025, 9, 2), sign=False))["status"] == "computed"  # still waiting
+    signed = await harness.sign(run)
+    assert (signed["status"], signed["signed_by"], only_line(signed)["status"]) == ("ordered", "张会计", "ordered")
+    assert datetime.fromisoformat(signed["signed_at"]) <= datetime.now(UTC)
+    ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
+                               until=lambda m: len(m) >= 1, linger=1.0)
+    assert [m["payload"]["payment"] for m in ordered] == ["150.03"]  # once, after the signature
+
+
 async def test_the_national_day_holiday_batches_go_out_on_the_first_working_day(harness: Harness) -> None:
     """N art.18: 1–8 Oct 2025 are holidays (国庆 + 中秋); each day's batch is postponed and all are paid on
     Thursday 9 Oct, per institution, fund and month: September's record and October's apart."""

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from disbursement.domain.errors import Refused
 from disbursement.domain.packs import PACKS, resolve
 from disbursement.domain.policy import DueRule, MonthlySettlement, RegionPolicy
+from disbursement.domain.signatures import signatory
 
 D = Decimal
 FROM = "2025-06-01"
@@ -34,6 +36,7 @@ def test_each_shipped_pack_resolves_to_a_valid_policy(pack):  # N art.9: each re
     # every pack nets a month after its audit, on its declarations (SX §3, N art.12)
     assert (policy.settlement.open_review, policy.settlement.undeclared) == ("wait", "hold")
     assert policy.personal_account == (pack == "zhenjiang")  # ZJ §2
+    assert policy.daily_sign_off == "operator"  # JL art.11: a person signs the daily summary
 
 
 def test_the_national_pack_is_the_compressed_monthly_settlement_alone():  # N art.9, art.16
@@ -114,6 +117,20 @@ def test_an_override_does_not_change_the_shipped_pack():  # contract.md: pack pl
     assert a_policy("zhenjiang").prepayment.ratios == {"310": D("0.60"), "390": D("0.50")}
     assert a_policy("zhenjiang").settlement.review_working_days == 15
     assert PACKS["zhenjiang"]["prepayment"]["ratios"] == {"310": "0.60", "390": "0.50"}
+
+
+def test_a_region_may_decide_its_daily_summary_is_signed_automatically():  # JL art.11, N art.22: an override
+    assert a_policy("jilin", daily_sign_off="automatic").daily_sign_off == "automatic"
+    assert a_policy("jilin").daily_sign_off == "operator"
+    with pytest.raises(ValidationError, match="daily_sign_off"):
+        a_policy("jilin", daily_sign_off="nobody")
+
+
+def test_a_signature_names_a_person_not_the_system():  # JL art.11 "履行签字手续", N art.22: traceable to a person
+    assert signatory("  张会计 ") == "张会计"
+    for nobody in ("", "   ", "system", "SYSTEM"):
+        with pytest.raises(Refused, match="signed by a person"):
+            signatory(nobody)
 
 
 def test_the_policy_names_the_pack_it_came_from_whatever_the_overrides_say():  # contract.md

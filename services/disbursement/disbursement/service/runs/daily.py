@@ -12,6 +12,7 @@ from typing import Any
 from disbursement.adapters.tables import Run
 from disbursement.domain.batches import batch_closing, batch_end, open_batch
 from disbursement.domain.errors import NotABatchClosing
+from disbursement.domain.signatures import AUTOMATIC_SIGNATURE
 from disbursement.service.lines import republish
 from disbursement.service.runs.common import (
     carry_in,
@@ -29,8 +30,6 @@ from shared.calendar import WorkingDayCalendar
 from shared.contracts.codes import SHANGHAI
 
 DAILY = "daily-disbursement"
-#: Who signs where a region chose ``daily_sign_off: automatic``; every pack defaults to an operator (JL art.11).
-AUTOMATIC_SIGNATURE = "system"
 
 
 def batch_goes_out(day: date, due: date, today: date, calendar: WorkingDayCalendar) -> bool:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from disbursement.domain.errors import NotFound, Refused
+from disbursement.domain.signatures import signatory
 from disbursement.service.runs.common import order, suspended
 from disbursement.service.runs.daily import batch_goes_out
 from disbursement.service.runs.settlement import publish_settlement
@@ -24,6 +25,7 @@ async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWor
     """Release a computed run's payments; signing a signed run again returns it as it is. ``today`` is the
     Beijing date of the signature."""
     today = today or datetime.now(SHANGHAI).date()
+    signed_by = signatory(signed_by)
     async with uow:
         run = await uow.runs.get(run_id, for_update=True)
         if run is None:
