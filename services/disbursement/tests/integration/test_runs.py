@@ -105,6 +105,36 @@ async def test_a_weekend_batch_goes_out_on_its_due_date_not_a_day_late(harness: 
     assert await runs_late(harness, 0)  # paid: neither run is late any more
 
 
+async def test_a_monthly_settlement_made_on_a_weekend_leaves_saturdays_batch_to_mondays_daily_run(
+        harness: Harness) -> None:
+    """N art.18, LS §3.2: August's settlement, made by the scheduler on Sunday 14 Sep 2025, does not take in
+    Saturday's postponed batch (due Monday 15 Sep): that one goes out with the daily run of its due date, not in
+    a settlement that waits for its own signature and due date."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(audit_mode="pay_first", daily_sign_off="automatic")
+    await harness.settlement(date(2025, 8, 15), "100.00")  # a Friday in August
+    await harness.lines(1)
+    august_daily = only_line(await harness.run(date(2025, 8, 15)))
+    assert (august_daily["payment"], august_daily["status"]) == ("60.00", "ordered")
+    await harness.caught_up(recorded=1, audited=1)
+    await harness.declare("2025-08")
+    await harness.settlement(date(2025, 9, 13), "20.00")  # Saturday
+    await harness.lines(2)
+    runs = {r["run_type"]: r for r in await harness.scheduled(date(2025, 9, 14))}
+    saturday, august = runs["daily-disbursement"], runs["monthly-settlement"]
+    assert (saturday["status"], saturday["due_date"]) == ("postponed", "2025-09-15")
+    august_line = only_line((await harness.client.get(f"/v1/runs/{august['run_id']}",
+                                                      headers=operator_headers())).json())
+    # payable 100.00 less the 60.00 paid daily; Saturday's 20.00 × 60 % = 12.00 is not carried in.
+    assert (august_line["carried_in"], august_line["payment"]) == ("0.00", "40.00")
+    [sunday] = [r for r in await harness.scheduled(date(2025, 9, 15)) if r["run_type"] == "daily-disbursement"]
+    assert (sunday["status"], sunday["due_date"]) == ("ordered", "2025-09-15")
+    line = only_line(await harness.run(date(2025, 9, 14)))
+    assert (line["amount"], line["carried_in"], line["payment"], line["status"]) == \
+        ("0.00", "12.00", "12.00", "ordered")
+
+
 async def test_a_weekend_batch_signed_on_its_due_date_goes_out_at_once(harness: Harness) -> None:
     """N art.18, JL art.11: the operator signs Saturday's summary on or after Monday, its due date: it is sent
     then, not postponed again to the run after."""
