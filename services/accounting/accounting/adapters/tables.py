@@ -142,6 +142,11 @@ class PaymentFact(Table, table=True):
     bank_ref: str | None = Field(default=None, max_length=100)
     value_date: date | None = None
     reason: str | None = Field(default=None, max_length=500)
+    #: What the books wrote off when it was ordered: a special-cases payment's decided cost, an annual
+    #: clearing's net (N art.16-17).
+    written_off: Decimal | None = money(nullable=True)
+    #: The annual-clearing payment that cleared a special-cases payment's prepaid share (N art.16).
+    cleared_by: uuid.UUID | None = None
 
 
 sa.Index("payment_facts_by_month", PaymentFact.fixmedins_code, PaymentFact.insutype, PaymentFact.period)
