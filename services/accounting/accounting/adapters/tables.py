@@ -147,6 +147,9 @@ class PaymentFact(Table, table=True):
     written_off: Decimal | None = money(nullable=True)
     #: The annual-clearing payment that cleared a special-cases payment's prepaid share (N art.16).
     cleared_by: uuid.UUID | None = None
+    #: An annual-clearing payment: the months it clears (carried_from, special_cases_prepaid), so that a
+    #: settlement or special-cases payment of one of them heard after it is marked as cleared too.
+    clears: dict[str, Any] | None = jsonb(nullable=True)
 
 
 sa.Index("payment_facts_by_month", PaymentFact.fixmedins_code, PaymentFact.insutype, PaymentFact.period)

@@ -91,9 +91,15 @@ async def on_payments_ordered(events: list[Event[PaymentOrdered]], uow: Accounti
         {"payment_id": p.payment_id, "admdvs": p.admdvs, "fixmedins_code": p.fixmedins_code, "insutype": p.insutype,
          "period": p.period, "run_id": p.run_id, "run_type": p.run_type, "amount": p.amount,
          "carried_in": p.carried_in, "payment": p.payment, "ordered_at": p.ordered_at,
-         "written_off": written_off.get(p.payment_id)}
+         "written_off": written_off.get(p.payment_id),
+         "clears": None if p.clearing is None else p.clearing.model_dump(mode="json")}
         for p in (e.payload for e in events)],
-        ["run_id", "run_type", "amount", "carried_in", "payment", "ordered_at", "written_off"])
+        ["run_id", "run_type", "amount", "carried_in", "payment", "ordered_at", "written_off", "clears"])
+    for p in (e.payload for e in events):
+        if p.run_type == "special-cases":  # heard after the clearing that cleared its prepaid share
+            cleared = await uow.facts.clearing_of(p.fixmedins_code, p.insutype, p.period)
+            if cleared is not None:
+                await uow.facts.mark_cleared(p.fixmedins_code, p.insutype, [p.period], cleared[0])
     await uow.ledger.post_many(entries)
     uow.touched.update((e.payload.fixmedins_code, e.payload.insutype, e.payload.period) for e in events)
     uow.settling.update(e.payload.period for e in events if e.payload.run_type == "monthly-settlement")
@@ -180,6 +186,10 @@ async def on_monthly_settled(events: list[Event[MonthlySettled]], uow: Accountin
             "settled_at": p.settled_at}])
         if not new:
             continue
+        if p.carried_forward < 0:  # heard after the annual clearing that netted it (N art.17)
+            cleared = await uow.facts.clearing_of(p.fixmedins_code, p.insutype, p.period)
+            if cleared is not None:
+                await uow.facts.mark_carried(p.fixmedins_code, p.insutype, [p.period], into=cleared[1])
         day = business_day(p.settled_at)
         booked_in = booking_period(day, closed)
         figures = SettlementFigures(p.fixmedins_code, p.insutype, p.period, p.payable, p.deductions,

@@ -130,3 +130,43 @@ async def test_after_the_annual_clearing_every_month_is_written_off_and_the_depo
     assert balance["1004"] == "-1204500.00"  # = 1,206,000.00 spent − 1,500.00 held back
     for period in ("2025-10", "2025-12", "2026-01"):
         assert await agreed(uow, period), period
+
+
+async def test_a_clearing_heard_before_the_months_it_clears_still_clears_them_once(deliver: Deliver, uow: Uow) -> None:
+    """N art.17, N art.19, SX §3: the clearing's order can reach the books before December's settlement and its
+    special-cases payment (other topics, no order between them). December: 39,800.00 prepaid, worth 40,000.00 −
+    1,200.00 deposit = 38,800.00, so 1,000.00 owed back; a year-end case approved at 5,000.00 with 2,400.00
+    prepaid in December. The clearing: 1,200.00 + 5,000.00 − 2,400.00 − 1,000.00 = 2,800.00 paid. January's
+    settlement must not net December's 1,000.00 a second time."""
+    code = a_code()
+    clearing = e.AnnualClearing(year=2025, deposits_released={"2025-12": D("1200.00")},
+                                special_cases_cost=D("5000.00"), special_cases_prepaid={"2025-12": D("2400.00")},
+                                carried_from={"2025-12": D("-1000.00")})
+    cleared = ordered(code, "3800.00", period="2025-12", run_type="annual-clearing", admdvs=REGION,
+                      carried_in="-1000.00").model_copy(update={"clearing": clearing})
+    assert cleared.payment == D("2800.00")
+    await pay(deliver, cleared, date(2026, 1, 22))
+
+    await pay(deliver, ordered(code, "39800.00", period="2025-12", run_type="monthly-prepayment", admdvs=REGION),
+              date(2025, 12, 3))
+    await pay(deliver, special(code, "2025-12", "2400.00", "0.00"), date(2025, 12, 29))
+    december, net = settled(code, payable="40000.00", already_paid="39800.00", deposit="1200.00", period="2025-12",
+                            admdvs=REGION)
+    assert net is None and december.carried_forward == D("-1000.00")
+    await deliver(december)
+    await pay(deliver, ordered(code, "24000.00", period="2026-01", run_type="monthly-prepayment", admdvs=REGION),
+              date(2026, 1, 5))
+    january, net = settled(code, payable="50000.00", already_paid="24000.00", deposit="1500.00", period="2026-01",
+                           admdvs=REGION)
+    assert net is not None
+    await deliver(january, net)
+    await deliver(confirmed(net, value_date=date(2026, 2, 20)))
+
+    advances = await reports.advances(uow(), fund="310", fixmedins_code=code, period=None)
+    assert {r["period"]: r["open"] for r in advances["rows"]} == {"2025-12": "0.00", "2026-01": "0.00"}
+    books = await reports.trial_balance(uow(), period=None, fund="310")
+    balance = {row["account"]: row["balance"] for row in books["funds"]["310"]}
+    assert books["balanced"] and (balance["210101"], balance["510107"]) == ("1500.00", "5000.00")
+    assert balance["510101"] == "90000.00"  # December's 40,000.00 and January's 50,000.00
+    for period in ("2025-12", "2026-01"):
+        assert await agreed(uow, period), period

@@ -7,6 +7,7 @@ Revises: 0003
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0004"
 down_revision = "0003"
@@ -24,9 +25,11 @@ def upgrade() -> None:
                                       "ON CONFLICT (code) DO NOTHING"), account)
     op.add_column("payment_facts", sa.Column("written_off", sa.Numeric(18, 2), nullable=True))
     op.add_column("payment_facts", sa.Column("cleared_by", sa.Uuid(), nullable=True))
+    op.add_column("payment_facts", sa.Column("clears", postgresql.JSONB(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("payment_facts", "clears")
     op.drop_column("payment_facts", "cleared_by")
     op.drop_column("payment_facts", "written_off")
     op.execute("DELETE FROM accounts WHERE code IN ('510107', '510108')")
