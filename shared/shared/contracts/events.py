@@ -222,6 +222,24 @@ class EnrollmentChanged(_Payload):
     effective_at: AwareDatetime
 
 
+class AnnualClearing(_Payload):
+    """What an annual-clearing payment (年度清算, N art.17, SX §3) clears, month by month, for the books
+    (N art.19): ``amount`` of its payment = the deposits released + the special cases' approved cost − their
+    monthly prepayments + the assessment; ``carried_in`` = the sum of ``carried_from``."""
+
+    year: int = Field(ge=2000, le=2100)
+    #: The quality deposit (保证金) given back, by the month whose settlement reserved it.
+    deposits_released: dict[Period, Money] = {}
+    #: What the special cases cleared at year end cost in all (approved; 0 for a rejected case).
+    special_cases_cost: Money = Decimal("0.00")
+    #: Their monthly prepaid shares (N art.16), by the month that paid them: advances cleared now.
+    special_cases_prepaid: dict[Period, Money] = {}
+    #: The annual assessment's adjustment (年度考核): + paid to the institution, − taken back.
+    assessment: Money = Decimal("0.00")
+    #: Earlier payments netted in this one, by their month: − a negative net owed back, + a payment not made.
+    carried_from: dict[Period, Money] = {}
+
+
 class PaymentOrdered(_Payload):
     """A run ordered a payment to one institution, for one fund and one month (日拨付汇总表 line)."""
 
@@ -239,6 +257,11 @@ class PaymentOrdered(_Payload):
     payee: BankAccount
     purpose: Name
     ordered_at: AwareDatetime
+    #: A special-cases payment: of ``amount``, what decided cases cost now (特例单议结算, N art.16, expenditure);
+    #: the rest is the prepaid share of cases cleared at year end, an advance until the clearing.
+    special_cases_settled: Money | None = None
+    #: An annual-clearing payment: what it clears (N art.17).
+    clearing: AnnualClearing | None = None
 
 
 class LinesOrdered(_Payload):

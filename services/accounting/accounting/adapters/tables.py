@@ -142,6 +142,14 @@ class PaymentFact(Table, table=True):
     bank_ref: str | None = Field(default=None, max_length=100)
     value_date: date | None = None
     reason: str | None = Field(default=None, max_length=500)
+    #: What the books wrote off when it was ordered: a special-cases payment's decided cost, an annual
+    #: clearing's net (N art.16-17).
+    written_off: Decimal | None = money(nullable=True)
+    #: The annual-clearing payment that cleared a special-cases payment's prepaid share (N art.16).
+    cleared_by: uuid.UUID | None = None
+    #: An annual-clearing payment: the months it clears (carried_from, special_cases_prepaid), so that a
+    #: settlement or special-cases payment of one of them heard after it is marked as cleared too.
+    clears: dict[str, Any] | None = jsonb(nullable=True)
 
 
 sa.Index("payment_facts_by_month", PaymentFact.fixmedins_code, PaymentFact.insutype, PaymentFact.period)

@@ -15,6 +15,8 @@ CASH_EXPENDITURE = "1004"  # 支出户存款
 ADVANCE = "120101"  # 暂付款—即时结算预拨
 DEPOSIT = "210101"  # 暂收款—医疗服务质量保证金
 BENEFITS = "5101"  # 待遇支出
+SPECIAL_CASES = "510107"  # 待遇支出—特例单议
+ASSESSMENT = "510108"  # 待遇支出—年度清算考核调整
 
 
 @dataclass(frozen=True)

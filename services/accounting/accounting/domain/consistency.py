@@ -36,6 +36,11 @@ class PaymentFacts:
     bank_amount: Decimal | None = None
     voucher_no: str | None = None
     booked: Decimal = ZERO  # what the books debited to the advance for it
+    #: What the books wrote off the month's advance when it was ordered: a special-cases payment's decided
+    #: cost, an annual clearing's net (N art.16-17).
+    written_off: Decimal = ZERO
+    #: A special-cases payment whose prepaid share the annual clearing cleared (N art.16).
+    cleared: bool = False
 
     @property
     def ordered(self) -> bool:
@@ -99,6 +104,21 @@ def _paid(p: PaymentFacts) -> Decimal:
     return p.bank_amount if p.bank_status == "confirmed" and p.bank_amount is not None else ZERO
 
 
+YEAR_END = ("special-cases", "annual-clearing")
+
+
+def year_end_open(p: PaymentFacts) -> Decimal:
+    """What a special-cases or annual-clearing payment leaves on its month's advance by design: its cash less
+    what it wrote off — the prepaid share of cases cleared at year end, open until the clearing (N art.16), or
+    a write-off whose cash the bank has not confirmed yet — and nothing once cleared."""
+    if p.run_type not in YEAR_END:
+        return ZERO
+    left = _paid(p) - p.written_off
+    if p.cleared and p.amount is not None:
+        left -= p.amount - p.written_off
+    return left
+
+
 def differences(month: MonthFacts) -> list[Difference]:
     """业财核对 (N art.22): lines against orders, orders against the bank, the bank against the books, and
     after the settlement is paid, the month's advance written off but for what is still owed back."""
@@ -129,11 +149,13 @@ def differences(month: MonthFacts) -> list[Difference]:
             else "booked-not-paid"
         add(kind, total(p.payment or ZERO for p in live), live, [p.record() for p in misbooked])
     # 4. once the settlement's net is paid, the month is written off but for what is still owed back (SX §3)
+    #    and what a special case prepaid until the annual clearing (N art.16-17)
     s = month.settlement
     net_paid = s is not None and (s.payment_id is None or any(
         p.payment_id == s.payment_id and p.bank_status == "confirmed" for p in month.payments))
     if s is not None and net_paid:
         owed_back = ZERO if s.carried_on else -s.carried_forward
+        owed_back += total(year_end_open(p) for p in live)
         if month.open_advance != owed_back:
             found.append(Difference(
                 month.admdvs, month.fixmedins_code, month.insutype, month.period, "settlement-not-written-off",

@@ -73,7 +73,8 @@ def _facts(p: PaymentFact, lines: dict[tuple[str, str, str, Any], Decimal], book
         line_total = total(lines.get((p.fixmedins_code, p.insutype, p.period, d), ZERO) for d in p.batch_dates)
     return PaymentFacts(payment_id=p.payment_id, run_type=p.run_type, amount=p.amount, payment=p.payment,
                         lines=line_total, bank_status=p.bank_status, bank_amount=p.bank_amount,
-                        voucher_no=p.voucher_no, booked=booked)
+                        voucher_no=p.voucher_no, booked=booked, written_off=p.written_off or ZERO,
+                        cleared=p.cleared_by is not None)
 
 
 async def recheck(uow: AccountingUnitOfWork, months: set[Month]) -> set[tuple[str, str]]:

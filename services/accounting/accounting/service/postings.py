@@ -5,12 +5,20 @@ months it touched are checked again just before that unit of work commits."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from accounting.adapters.repositories import Source
-from accounting.domain.entries import Unbalanced, advance_paid
+from accounting.domain.entries import Entry, Unbalanced, advance_paid
 from accounting.domain.periods import booking_period, business_day
 from accounting.domain.settlement import SettlementFigures, monthly_settled, negative_carried
+from accounting.domain.year_end import (
+    CLEARED,
+    SPECIAL_SETTLED,
+    ClearingItems,
+    annual_cleared,
+    special_cases_settled,
+)
 from accounting.service.uow import AccountingUnitOfWork
 from shared.contracts import topics
 from shared.contracts.events import (
@@ -23,6 +31,7 @@ from shared.contracts.events import (
 )
 from shared.messaging.consumer import PoisonEvent
 from shared.messaging.envelope import Event
+from shared.money import ZERO
 
 _KEYS = uuid.UUID("5d0f3b8e-2a41-4c7e-8b6a-1f9e0c7d4a22")
 #: What each run's payment is, in the words of the memo (its purpose on the voucher).
@@ -75,14 +84,71 @@ def _bank(p: PaymentConfirmed | PaymentRejected, status: str) -> dict[str, Any]:
 
 
 async def on_payments_ordered(events: list[Event[PaymentOrdered]], uow: AccountingUnitOfWork) -> None:
-    """What each payment is (which run, for how much): the bank's receipt does not say."""
+    """What each payment is (which run, for how much): the bank's receipt does not say. A special-cases or
+    annual-clearing payment also writes off what it settles (N art.16-17, see ``domain.year_end``)."""
+    entries, written_off = await _year_end_entries([e.payload for e in events], uow)
     await uow.facts.merge_payments([
         {"payment_id": p.payment_id, "admdvs": p.admdvs, "fixmedins_code": p.fixmedins_code, "insutype": p.insutype,
          "period": p.period, "run_id": p.run_id, "run_type": p.run_type, "amount": p.amount,
-         "carried_in": p.carried_in, "payment": p.payment, "ordered_at": p.ordered_at}
-        for p in (e.payload for e in events)], ["run_id", "run_type", "amount", "carried_in", "payment", "ordered_at"])
+         "carried_in": p.carried_in, "payment": p.payment, "ordered_at": p.ordered_at,
+         "written_off": written_off.get(p.payment_id),
+         "clears": None if p.clearing is None else p.clearing.model_dump(mode="json")}
+        for p in (e.payload for e in events)],
+        ["run_id", "run_type", "amount", "carried_in", "payment", "ordered_at", "written_off", "clears"])
+    for p in (e.payload for e in events):
+        if p.run_type == "special-cases":  # heard after the clearing that cleared its prepaid share
+            cleared = await uow.facts.clearing_of(p.fixmedins_code, p.insutype, p.period)
+            if cleared is not None:
+                await uow.facts.mark_cleared(p.fixmedins_code, p.insutype, [p.period], cleared[0])
+    await uow.ledger.post_many(entries)
     uow.touched.update((e.payload.fixmedins_code, e.payload.insutype, e.payload.period) for e in events)
     uow.settling.update(e.payload.period for e in events if e.payload.run_type == "monthly-settlement")
+
+
+async def _year_end_entries(payments: list[PaymentOrdered], uow: AccountingUnitOfWork
+                            ) -> tuple[list[tuple[Entry, Source]], dict[uuid.UUID, Decimal]]:
+    """The write-offs of special-cases and annual-clearing payments, and per payment what it wrote off. They
+    carry no payment id: they are not cash, and the bank-vs-books check sums the cash a payment booked."""
+    closed: set[str] | None = None
+    entries: list[tuple[Entry, Source]] = []
+    written_off: dict[uuid.UUID, Decimal] = {}
+    for p in payments:
+        if p.special_cases_settled is None and p.clearing is None:
+            continue
+        if closed is None:
+            closed = await uow.ledger.closed_periods()
+        day = business_day(p.ordered_at)
+        booked_in = booking_period(day, closed)
+        try:
+            if p.clearing is not None:
+                c = p.clearing
+                items = ClearingItems(c.year, p.period, c.deposits_released, c.special_cases_cost,
+                                      c.special_cases_prepaid, c.assessment, c.carried_from)
+                entry = annual_cleared(items, fund=p.insutype, fixmedins_code=p.fixmedins_code, amount=p.amount,
+                                       carried_in=p.carried_in, booked_in=booked_in, entry_date=day,
+                                       reference=str(p.payment_id))
+                written_off[p.payment_id] = items.net
+                kind, source_type = "cleared", CLEARED
+                owed = {m for m, v in c.carried_from.items() if v < 0}
+                if owed:
+                    await uow.facts.mark_carried(p.fixmedins_code, p.insutype, owed, into=str(c.year))
+                    uow.touched.update((p.fixmedins_code, p.insutype, m) for m in c.carried_from)
+                if c.special_cases_prepaid:
+                    await uow.facts.mark_cleared(p.fixmedins_code, p.insutype, c.special_cases_prepaid, p.payment_id)
+                    uow.touched.update((p.fixmedins_code, p.insutype, m) for m in c.special_cases_prepaid)
+            else:
+                cost = p.special_cases_settled or ZERO
+                entry = special_cases_settled(fund=p.insutype, fixmedins_code=p.fixmedins_code, period=p.period,
+                                              cost=cost, booked_in=booked_in, entry_date=day,
+                                              reference=str(p.payment_id))
+                written_off[p.payment_id] = cost
+                kind, source_type = "special-settled", SPECIAL_SETTLED
+        except Unbalanced as exc:
+            raise PoisonEvent(f"{p.run_type} payment {p.payment_id}: {exc}") from exc
+        if entry is not None:
+            entries.append((entry, Source(source_key(kind, p.payment_id), source_type, admdvs=p.admdvs,
+                                          ref=str(p.payment_id))))
+    return entries, written_off
 
 
 async def on_lines_ordered(events: list[Event[LinesOrdered]], uow: AccountingUnitOfWork) -> None:
@@ -120,6 +186,10 @@ async def on_monthly_settled(events: list[Event[MonthlySettled]], uow: Accountin
             "settled_at": p.settled_at}])
         if not new:
             continue
+        if p.carried_forward < 0:  # heard after the annual clearing that netted it (N art.17)
+            cleared = await uow.facts.clearing_of(p.fixmedins_code, p.insutype, p.period)
+            if cleared is not None:
+                await uow.facts.mark_carried(p.fixmedins_code, p.insutype, [p.period], into=cleared[1])
         day = business_day(p.settled_at)
         booked_in = booking_period(day, closed)
         figures = SettlementFigures(p.fixmedins_code, p.insutype, p.period, p.payable, p.deductions,

@@ -4,9 +4,15 @@ fund requests (SX §4) and scheduled runs, through the service on the real broke
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
+
 from launcher.testing import eventually, operator_headers
+from shared.contracts import topics
+from shared.contracts.events import AnnualClearing, PaymentOrdered
+from shared.messaging.envelope import Envelope
 
 if TYPE_CHECKING:
     from conftest import Harness
@@ -120,6 +126,27 @@ async def test_special_cases_clear_at_year_end_with_the_deposits_and_the_assessm
     line = line_of(response.json())
     assert (line["deposits_released"], line["special_remainders"], line["assessment"], line["payment"]) == \
         ("50.00", "1000.00", "-100.00", "950.00")
+
+    # N art.19: the orders tell the books what each payment settles, month by month
+    await harness.sign(response.json())
+    prepaid, cleared = [await ordered_payment(harness, x["payment_id"]) for x in (line_of(special), line)]
+    assert (prepaid.run_type, prepaid.special_cases_settled) == ("special-cases", Decimal("0.00"))  # all prepaid
+    assert cleared.clearing == AnnualClearing(
+        year=2025, deposits_released={"2025-12": Decimal("50.00")}, special_cases_cost=Decimal("2000.01"),
+        special_cases_prepaid={"2025-12": Decimal("1000.01")}, assessment=Decimal("-100.00"), carried_from={})
+    assert cleared.amount == Decimal("950.00")  # 50.00 + 2,000.01 − 1,000.01 − 100.00
+
+
+async def ordered_payment(harness: Harness, payment_id: str) -> PaymentOrdered:
+    """The payment-ordered event disbursement's outbox holds for a payment."""
+    conn = await asyncpg.connect(harness.settings.asyncpg_dsn)
+    try:
+        rows = await conn.fetch("SELECT value FROM outbox WHERE topic = $1", topics.PAYMENT_ORDERED.name)
+    finally:
+        await conn.close()
+    found = [PaymentOrdered.model_validate(Envelope.from_bytes(r["value"]).payload) for r in rows]
+    [payment] = [p for p in found if str(p.payment_id) == payment_id]
+    return payment
 
 
 async def test_fund_requests_say_what_to_ask_finance_for_and_by_when(harness: Harness) -> None:  # SX §4

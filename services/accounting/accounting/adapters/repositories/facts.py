@@ -84,6 +84,25 @@ class Facts:
             SettlementFact.fixmedins_code == fixmedins_code, SettlementFact.insutype == insutype,
             SettlementFact.period.in_(list(periods))).values(carried_into=into))  # type: ignore[attr-defined]
 
+    async def mark_cleared(self, fixmedins_code: str, insutype: str, periods: Iterable[str],
+                           by: uuid.UUID) -> None:
+        """The special-cases payments of these months: their prepaid shares are cleared by ``by`` (N art.16)."""
+        await self._session.execute(update(PaymentFact).where(
+            PaymentFact.fixmedins_code == fixmedins_code, PaymentFact.insutype == insutype,
+            PaymentFact.run_type == "special-cases", PaymentFact.period.in_(list(periods)),  # type: ignore[attr-defined]
+            PaymentFact.cleared_by.is_(None)).values(cleared_by=by))  # type: ignore[union-attr]
+
+    async def clearing_of(self, fixmedins_code: str, insutype: str, period: str) -> tuple[uuid.UUID, str] | None:
+        """The annual clearing that already cleared ``period`` of the institution and fund — carried its
+        negative net or its special cases' prepaid shares — if one was heard of: (its payment, its year)."""
+        statement = select(PaymentFact.payment_id, PaymentFact.clears).where(
+            PaymentFact.fixmedins_code == fixmedins_code, PaymentFact.insutype == insutype,
+            PaymentFact.run_type == "annual-clearing", PaymentFact.clears.is_not(None))  # type: ignore[union-attr]
+        for payment_id, clears in await self._session.execute(statement):
+            if period in clears.get("carried_from", {}) or period in clears.get("special_cases_prepaid", {}):
+                return payment_id, str(clears["year"])
+        return None
+
     async def payments_of(self, months: Iterable[Month]) -> list[PaymentFact]:
         keys = list(set(months))
         if not keys:

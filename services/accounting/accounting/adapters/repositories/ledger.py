@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounting.adapters.tables import ClosedPeriod, FundTransfer, JournalEntry, Posting
 from accounting.domain.chart import ADVANCE
 from accounting.domain.entries import Entry, Leg
+from accounting.domain.year_end import CLEARED, SPECIAL_SETTLED
 
 # The order of unnest's columns is the order of the arrays; ON CONFLICT keeps each source posted once.
 _INSERT_HEADS = text(
@@ -213,7 +214,7 @@ class Ledger:
     async def advance_sub_ledger(self, *, fund: str | None, fixmedins_code: str | None,
                                  period: str | None) -> list[dict[str, Any]]:
         """暂付款—即时结算预拨 per fund, institution and month: advanced by payments, written off by
-        settlements, moved by carries and reversals, and what stays open."""
+        settlements, special cases and the annual clearing, moved by carries and reversals, and what stays open."""
         where = [Posting.account_code == ADVANCE]
         if fund is not None:
             where.append(Posting.fund == fund)
@@ -222,7 +223,8 @@ class Ledger:
         if period is not None:
             where.append(Posting.aux_period == period)
         from_payments = JournalEntry.source_type == "bankgateway.payment-confirmed"
-        from_settlements = JournalEntry.source_type == "disbursement.monthly-settled"
+        from_settlements = JournalEntry.source_type.in_(  # type: ignore[attr-defined]
+            ("disbursement.monthly-settled", SPECIAL_SETTLED, CLEARED))
         statement = (
             select(Posting.fund, Posting.fixmedins_code, Posting.aux_period,
                    func.sum(case((from_payments, _DEBIT - _CREDIT), else_=0)),

@@ -107,6 +107,16 @@ class SpecialCases:
             SpecialCasePrepayment.period)
         return list((await self._session.execute(statement)).scalars())
 
+    async def prepayments_of_cases(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SpecialCasePrepayment]]:
+        if not case_ids:
+            return {}
+        statement = select(SpecialCasePrepayment).where(
+            SpecialCasePrepayment.case_id.in_(case_ids)).order_by(SpecialCasePrepayment.period)  # type: ignore[attr-defined]
+        out: dict[uuid.UUID, list[SpecialCasePrepayment]] = defaultdict(list)
+        for row in (await self._session.execute(statement)).scalars():
+            out[row.case_id].append(row)
+        return out
+
     async def to_clear(self, admdvs: str, year: int) -> list[SpecialCase]:
         statement = select(SpecialCase).where(
             SpecialCase.admdvs == admdvs, SpecialCase.review_period.like(f"{year}-%"),  # type: ignore[attr-defined]

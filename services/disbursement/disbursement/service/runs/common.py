@@ -20,7 +20,7 @@ from disbursement.domain.versions import policy_in_force
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import INSUTYPES, SHANGHAI
-from shared.contracts.events import LinesOrdered, PaymentOrdered
+from shared.contracts.events import AnnualClearing, LinesOrdered, PaymentOrdered
 from shared.money import total
 
 
@@ -109,6 +109,21 @@ def new_run(run_type: str, admdvs: str, key: str, policy_version: int, due: date
                payment_total=total(payments), summary=summary)
 
 
+def books_fields(run: Run, p: Payment) -> dict[str, Any]:
+    """What the books need beyond the cash (N art.17, art.19): of a special-cases payment, what decided cases
+    cost now; of an annual-clearing payment, what it clears month by month."""
+    details = p.details or {}
+    if run.run_type == "special-cases":
+        return {"special_cases_settled": Decimal(details.get("special_cases_settled", "0.00"))}
+    if run.run_type == "annual-clearing" and "deposits_by_month" in details:
+        return {"clearing": AnnualClearing(
+            year=int(run.run_key), deposits_released=details["deposits_by_month"],
+            special_cases_cost=Decimal(details["special_cases_cost"]),
+            special_cases_prepaid=details["special_prepaid_by_month"],
+            assessment=Decimal(details["assessment"]), carried_from=details["carried_from"])}
+    return {}
+
+
 async def order(uow: DisbursementUnitOfWork, run: Run, payments: list[Payment], *, purpose: str,
                 business_date: date | None = None) -> None:
     """Publish each ordered payment for the bank gateway, and which settlements' lines it carries for claims."""
@@ -121,7 +136,8 @@ async def order(uow: DisbursementUnitOfWork, run: Run, payments: list[Payment], 
                 payment_id=p.payment_id, run_id=run.run_id, run_type=run.run_type, admdvs=run.admdvs,
                 fixmedins_code=code, insutype=p.insutype, period=p.period, business_date=business_date,
                 amount=p.amount, carried_in=p.carried_in, payment=p.payment, payee=payees[code].bank_acct,
-                purpose=f"{purpose} {INSUTYPES[p.insutype]} {p.period}", ordered_at=p.ordered_at), key=code)
+                purpose=f"{purpose} {INSUTYPES[p.insutype]} {p.period}", ordered_at=p.ordered_at,
+                **books_fields(run, p)), key=code)
     batches = [date.fromisoformat(d) for d in run.summary.get("batches", [])]
     if not batches:
         return

@@ -132,18 +132,23 @@ async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUn
                       calendar.add_working_days(day, found.policy.settlement.total_working_days), "computed", [], [], {})
         period = f"{day:%Y-%m}"
         amounts = []
+        # What decided cases cost now, per line: expenditure in the books; the prepaid shares stay an advance.
+        settled: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
         for case in on_approval:
             case.run_id = run.run_id
             if case.status == "approved":
                 case.paid_now = case.approved
                 amounts.append(((case.fixmedins_code, case.insutype, period), case.approved))
+                settled[(case.fixmedins_code, case.insutype, period)] += case.approved or ZERO
         prepaid = await _prepay_year_end_cases(uow, admdvs, review_period, run.run_id,
                                                found.policy.special_cases.prepay_cadence)
         amounts += [((c.fixmedins_code, c.insutype, period), amount) for c, amount in prepaid]
         cases = on_approval + [c for c, _ in prepaid]
         carried = await carry_in(uow, admdvs, {c.fixmedins_code for c in cases})
         summary = summarize(amounts, carried)
-        await uow.payments.add(payment_rows(run.run_id, SPECIAL, admdvs, summary, status="computed", now=run.computed_at))
+        details = {key: {"special_cases_settled": money_text(amount)} for key, amount in settled.items()}
+        await uow.payments.add(payment_rows(run.run_id, SPECIAL, admdvs, summary, status="computed", now=run.computed_at,
+                                            details=details))
         await record_carries(uow, run.run_id, carried)
         run.total = sum((s.amount for s in summary), ZERO)
         run.payment_total = sum((s.payment for s in summary), ZERO)
@@ -195,9 +200,15 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
                       calendar.add_working_days(date(year + 1, 1, 1), found.policy.settlement.total_working_days),
                       "computed", [], [], {})
         deposits: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        # By the month whose settlement reserved it: what the books release, month by month (N art.19).
+        deposits_by_month: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
         for p in await uow.payments.of_year(admdvs, "monthly-settlement", year):
-            deposits[(p.fixmedins_code, p.insutype)] += Decimal(p.details.get("deposit_reserved", "0"))
+            reserved = Decimal(p.details.get("deposit_reserved", "0"))
+            deposits[(p.fixmedins_code, p.insutype)] += reserved
+            deposits_by_month[(p.fixmedins_code, p.insutype)][p.period] += reserved
         remainders: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        cost: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        prepaid: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
         to_clear = await uow.special_cases.to_clear(admdvs, year)
         pending = [c for c in to_clear if c.status == "pending"]
         if pending:
@@ -206,15 +217,22 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
                 "clears once each is decided (N art.16)",
                 errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} {c.review_period} claimed "
                                                                  f"{money_text(c.claimed)}, pending"} for c in pending])
+        shares = await uow.special_cases.prepayments_of_cases([c.case_id for c in to_clear])
         for case in to_clear:
-            remainders[(case.fixmedins_code, case.insutype)] += case_remainder(case.status, case.approved,
-                                                                              case.paid_now or ZERO)
+            key = (case.fixmedins_code, case.insutype)
+            remainders[key] += case_remainder(case.status, case.approved, case.paid_now or ZERO)
+            cost[key] += case_remainder(case.status, case.approved, ZERO)
+            for share in shares.get(case.case_id, []):
+                prepaid[key][share.period] += share.amount
             case.cleared_run_id = run.run_id
         assessments = await uow.assessments.of_year(admdvs, year)
         carried = await carry_in(uow, admdvs, None, settlement=True)
         carried_in: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        carried_from: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
         for p in carried.payments:
-            carried_in[(p.fixmedins_code, p.insutype)] += carry_value(p.status, p.payment, p.carried_forward)
+            value = carry_value(p.status, p.payment, p.carried_forward)
+            carried_in[(p.fixmedins_code, p.insutype)] += value
+            carried_from[(p.fixmedins_code, p.insutype)][p.period] += value
         rows = []
         for key in sorted(set(deposits) | set(remainders) | set(assessments) | set(carried_in)):
             assessment = assessments[key].adjustment if key in assessments else ZERO
@@ -227,7 +245,12 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
                 "status": "computed" if figures.payment > 0 else "nothing", "ordered_at": run.computed_at,
                 "details": {"deposits_released": money_text(figures.deposits_released),
                             "special_remainders": money_text(figures.special_remainders),
-                            "assessment": money_text(figures.assessment)},
+                            "assessment": money_text(figures.assessment),
+                            # what the books need to clear it month by month (N art.17, art.19)
+                            "deposits_by_month": _texts(deposits_by_month.get(key, {})),
+                            "special_cases_cost": money_text(cost[key]),
+                            "special_prepaid_by_month": _texts(prepaid.get(key, {})),
+                            "carried_from": _texts(carried_from.get(key, {}))},
             })
         await uow.payments.add(rows)
         await uow.payments.mark_carried({p.payment_id: payment_id(run.run_id, p.fixmedins_code, p.insutype, december)
@@ -240,3 +263,7 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
         view = await run_view_of(run, uow, calendar)
         await uow.commit()
     return view
+
+
+def _texts(by_month: dict[str, Decimal]) -> dict[str, str]:
+    return {month: money_text(amount) for month, amount in sorted(by_month.items()) if amount}
