@@ -211,6 +211,20 @@ class RegionPolicySet(_Payload):
     set_at: AwareDatetime
 
 
+class FundRequested(_Payload):
+    """The agency asked finance for a month's funds (请款, SX §4), per fund: the month's prepayment and
+    settlement needs as the request was made. Finance's transfer names ``request_id``."""
+
+    request_id: uuid.UUID
+    admdvs: Admdvs
+    period: Period
+    funds: dict[Insutype, Amount]
+    #: The region's deadline for the request, where its policy sets one (SX §4: before the 25th).
+    request_by: date | None = None
+    requested_by: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    requested_at: AwareDatetime
+
+
 class EnrollmentChanged(_Payload):
     """An institution joined, was suspended from, resumed or left instant settlement (N art.4, art.21)."""
 

@@ -19,6 +19,7 @@ LINES_ORDERED = Topic("disbursement.lines-ordered", e.LinesOrdered)
 MONTHLY_SETTLED = Topic("disbursement.monthly-settled", e.MonthlySettled)
 ENROLLMENT_CHANGED = Topic("disbursement.enrollment-changed", e.EnrollmentChanged)
 POLICY_SET = Topic("disbursement.policy-set", e.RegionPolicySet)
+FUND_REQUESTED = Topic("disbursement.fund-requested", e.FundRequested)
 VOUCHER_ISSUED = Topic("bankgateway.voucher-issued", e.VoucherIssued)
 RECEIPT_RETURNED = Topic("bank.receipt-returned", e.ReceiptReturned)
 PAYMENT_CONFIRMED = Topic("bankgateway.payment-confirmed", e.PaymentConfirmed)
@@ -37,6 +38,7 @@ ALL: list[Topic[Any]] = [
     LINES_ORDERED,
     MONTHLY_SETTLED,
     ENROLLMENT_CHANGED,
+    FUND_REQUESTED,
     POLICY_SET,
     VOUCHER_ISSUED,
     RECEIPT_RETURNED,

@@ -98,6 +98,21 @@ class FundTransfer(Table, table=True):
     value_date: date
     entry_id: uuid.UUID = Field(foreign_key="journal_entries.entry_id")
     recorded_at: datetime = timestamp()
+    #: The fund request it answers (SX §4); None for a transfer recorded before requests were.
+    request_id: uuid.UUID | None = Field(default=None, foreign_key="fund_requests.request_id")
+
+
+class FundRequestMade(Table, table=True):
+    """A fund request the agency made (``disbursement.fund-requested``, SX §4): what finance's transfers answer."""
+
+    __tablename__ = "fund_requests"
+
+    request_id: uuid.UUID = Field(primary_key=True)
+    admdvs: str = Field(max_length=6)
+    period: str = Field(max_length=7)
+    funds: dict[str, Any] = jsonb()
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = timestamp()
 
 
 class LineFact(Table, table=True):

@@ -16,7 +16,7 @@ from accounting.domain.chart import chart
 from accounting.service import operations, reports
 from shared.contracts.codes import BIGINT_MAX, Admdvs, Code, Insutype, Period, Text
 from shared.money import Amount
-from shared.problems import Problem
+from shared.problems import Problem, not_found
 
 router = APIRouter(prefix="/v1", tags=["books"], dependencies=[OperatorDep])
 Format = Annotated[Literal["json", "xlsx"] | None, Query(description="xlsx for a workbook download")]
@@ -76,6 +76,8 @@ async def get_advances(request: Request, uow: UowDep, fund: Annotated[Insutype |
 class FundTransferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    #: The fund request it answers (``request_id`` of ``POST /v1/fund-requests`` on disbursement, SX §4).
+    request_id: uuid.UUID
     admdvs: Admdvs
     fund: Insutype
     period: Period
@@ -99,9 +101,21 @@ async def post_fund_transfer(body: FundTransferIn, uow: UowDep, response: Respon
         created, entry = await operations.record_fund_transfer(uow, **body.model_dump())
     except operations.Conflict as exc:
         raise Problem(409, "conflict", "Fund transfer already recorded differently", str(exc), errors=exc.errors) from exc
+    except operations.Refused as exc:
+        raise Problem(422, "unanswered-fund-request", "Not a transfer for that request", str(exc),
+                      errors=exc.errors) from exc
     if not created:
         response.status_code = 200
     return entry
+
+
+@router.get("/fund-requests/{request_id}")
+async def get_fund_request(request_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
+    """A fund request (SX §4) as the books heard it, and finance's transfers against it, per fund."""
+    view = await operations.fund_request_view(uow, request_id)
+    if view is None:
+        raise not_found(f"fund request {request_id}")
+    return view
 
 
 class ReversalIn(BaseModel):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from accounting.service.postings import (
+    on_funds_requested,
     on_lines_computed,
     on_lines_ordered,
     on_monthly_settled,
@@ -21,4 +22,5 @@ subscriptions: list[Subscription[AccountingUnitOfWork]] = [
     Subscription(topics.PAYMENT_REJECTED, on_payments_rejected),
     # After the receipts: a settlement's negative carry sees the batch's payments booked.
     Subscription(topics.MONTHLY_SETTLED, on_monthly_settled),
+    Subscription(topics.FUND_REQUESTED, on_funds_requested),
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounting.adapters.repositories import Source
+from accounting.adapters.tables import FundRequestMade, FundTransfer
 from accounting.domain.entries import reversal_of
 from accounting.domain.periods import booking_period, may_close, today
 from accounting.domain.settlement import fund_transferred
@@ -29,13 +30,58 @@ class NotFound(LookupError):
     pass
 
 
-async def record_fund_transfer(uow: AccountingUnitOfWork, *, admdvs: str, fund: str, period: str, amount: Decimal,
-                               reference: str, value_date: date) -> tuple[bool, dict[str, Any]]:
-    """财政拨付 (SX §4): Dr 支出户存款 / Cr 财政专户存款, once per reference. (created, the entry)."""
+class Refused(Exception):
+    """An operator action that does not answer what it names (422): a transfer for a request never heard of."""
+
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+def transfer_mismatches(request: FundRequestMade | None, answered: list[FundTransfer], *, admdvs: str, period: str,
+                        fund: str, amount: Decimal) -> list[dict[str, str]]:
+    """Why a transfer does not answer the request it names, each reason with its field; empty when it does."""
+    if request is None:
+        return [{"field": "request_id", "message": "no such fund request has been made (or disbursement's "
+                                                   "disbursement.fund-requested has not reached the books yet)"}]
+    wrong = [{"field": k, "message": f"the request is for {getattr(request, k)}"}
+             for k, v in (("admdvs", admdvs), ("period", period)) if getattr(request, k) != v]
+    if fund not in request.funds:
+        return [*wrong, {"field": "fund", "message": f"the request asked for funds {', '.join(sorted(request.funds))}"}]
+    left = Decimal(request.funds[fund]) - sum((t.amount for t in answered if t.fund == fund), Decimal("0"))
+    if amount > left:
+        wrong.append({"field": "amount", "message": f"the request has {left:.2f} of fund {fund} left to transfer"})
+    return wrong
+
+
+async def fund_request_view(uow: AccountingUnitOfWork, request_id: uuid.UUID) -> dict[str, Any] | None:
+    """A fund request and what finance has transferred against it, per fund."""
+    async with uow:
+        request = await uow.ledger.fund_request(request_id)
+        if request is None:
+            return None
+        answered = await uow.ledger.transfers_answering(request_id)
+        transferred = {fund: sum((t.amount for t in answered if t.fund == fund), Decimal("0")) for fund in request.funds}
+        return {"request_id": str(request.request_id), "admdvs": request.admdvs, "period": request.period,
+                "requested_by": request.requested_by, "requested_at": request.requested_at.isoformat(),
+                "funds": {fund: {"requested": asked, "transferred": f"{transferred[fund]:.2f}",
+                                 "outstanding": f"{Decimal(asked) - transferred[fund]:.2f}"}
+                          for fund, asked in sorted(request.funds.items())},
+                "transfers": [{"reference": t.reference, "fund": t.fund, "amount": f"{t.amount:.2f}",
+                               "value_date": t.value_date.isoformat()} for t in answered]}
+
+
+async def record_fund_transfer(uow: AccountingUnitOfWork, *, request_id: uuid.UUID, admdvs: str, fund: str,
+                               period: str, amount: Decimal, reference: str,
+                               value_date: date) -> tuple[bool, dict[str, Any]]:
+    """财政拨付 (SX §4): Dr 支出户存款 / Cr 财政专户存款, once per reference, answering the fund request it names:
+    one the agency made (heard from ``disbursement.fund-requested``), of this region, month and fund, and not
+    past what it asked for that fund with the transfers already answering it. (created, the entry)."""
     async with uow:
         first = await uow.ledger.fund_transfer(reference)
         if first is not None:
-            asked = {"admdvs": admdvs, "fund": fund, "period": period, "amount": amount, "value_date": value_date}
+            asked = {"request_id": request_id, "admdvs": admdvs, "fund": fund, "period": period, "amount": amount,
+                     "value_date": value_date}
             differ = [k for k, v in asked.items() if getattr(first, k) != v]
             if differ:
                 raise Conflict(f"fund transfer {reference} was recorded with other content",
@@ -43,6 +89,11 @@ async def record_fund_transfer(uow: AccountingUnitOfWork, *, admdvs: str, fund: 
             posted = await uow.ledger.entry(first.entry_id)
             assert posted is not None
             return False, entry_view(posted)
+        request = await uow.ledger.fund_request(request_id, for_update=True)
+        answered = await uow.ledger.transfers_answering(request_id) if request else []
+        unmet = transfer_mismatches(request, answered, admdvs=admdvs, period=period, fund=fund, amount=amount)
+        if unmet:
+            raise Refused(f"fund transfer {reference} does not answer fund request {request_id}", unmet)
         closed = await uow.ledger.closed_periods()
         entry = fund_transferred(fund=fund, amount=amount, value_date=value_date,
                                  booked_in=booking_period(value_date, closed), admdvs=admdvs, request_period=period,
@@ -51,7 +102,7 @@ async def record_fund_transfer(uow: AccountingUnitOfWork, *, admdvs: str, fund: 
         await uow.ledger.post_many([(entry, source)])
         await uow.ledger.add_fund_transfer({"reference": reference, "admdvs": admdvs, "fund": fund, "period": period,
                                             "amount": amount, "value_date": value_date, "entry_id": source.entry_id,
-                                            "recorded_at": datetime.now(UTC)})
+                                            "recorded_at": datetime.now(UTC), "request_id": request_id})
         posted = await uow.ledger.entry(source.entry_id)
         await uow.commit()
     assert posted is not None

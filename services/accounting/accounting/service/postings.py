@@ -22,6 +22,7 @@ from accounting.domain.year_end import (
 from accounting.service.uow import AccountingUnitOfWork
 from shared.contracts import topics
 from shared.contracts.events import (
+    FundRequested,
     LineComputed,
     LinesOrdered,
     MonthlySettled,
@@ -67,6 +68,14 @@ async def post_payments_confirmed(events: list[Event[PaymentConfirmed]], uow: Ac
                                     for e in events], ["bank_status", "bank_amount", "voucher_no", "bank_ref",
                                                        "value_date"])
     uow.touched.update((e.payload.fixmedins_code, e.payload.insutype, e.payload.period) for e in events)
+
+
+async def on_funds_requested(events: list[Event[FundRequested]], uow: AccountingUnitOfWork) -> None:
+    """请款 (SX §4): the requests finance's transfers will answer; nothing is posted until the money moves."""
+    await uow.ledger.add_fund_requests([{
+        "request_id": e.payload.request_id, "admdvs": e.payload.admdvs, "period": e.payload.period,
+        "funds": {fund: f"{amount:.2f}" for fund, amount in e.payload.funds.items()},
+        "requested_by": e.payload.requested_by, "requested_at": e.payload.requested_at} for e in events])
 
 
 async def on_payments_rejected(events: list[Event[PaymentRejected]], uow: AccountingUnitOfWork) -> None:

@@ -5,7 +5,8 @@ explained (N art.22)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -17,11 +18,17 @@ from accounting.settings import AccountingSettings
 from launcher.testing import Infra, eventually, migrate, operator_headers, publish, read_topic, serving, settings_for
 from services.accounting.tests.integration.support import a_code, confirmed, ordered
 from shared.contracts import topics as t
+from shared.contracts.events import FundRequested
 from shared.messaging.envelope import Envelope
 
 OP = operator_headers()
-TRANSFER = {"admdvs": "140100", "fund": "310", "period": "2025-10", "amount": "5000000.00",
-            "reference": "CZ-2025-0917", "value_date": "2025-09-30"}
+#: The agency's request for October (SX §4), as disbursement publishes it when it is made.
+REQUEST = FundRequested(request_id=uuid.UUID("5f0c2c9e-1d7a-4b8e-9a61-3c2f0b7d4e10"), admdvs="140100",
+                        period="2025-10", funds={"310": Decimal("6000000.00"), "390": Decimal("800000.00")},
+                        request_by=date(2025, 10, 24), requested_by="李出纳",
+                        requested_at=datetime(2025, 9, 24, 2, 0, tzinfo=UTC))
+TRANSFER = {"request_id": str(REQUEST.request_id), "admdvs": "140100", "fund": "310", "period": "2025-10",
+            "amount": "5000000.00", "reference": "CZ-2025-0917", "value_date": "2025-09-30"}
 
 
 @pytest.fixture
@@ -29,6 +36,14 @@ async def served(infra: Infra, prefix: str, topics: str) -> Any:
     settings = settings_for(AccountingSettings, infra, prefix)
     await migrate("accounting", settings)
     async with serving(create_app(settings)) as client:
+        await publish(settings.kafka_bootstrap, settings.topic(t.FUND_REQUESTED.name),
+                      Envelope.wrap(t.FUND_REQUESTED, REQUEST).to_bytes(), b"140100")
+
+        async def heard() -> bool:
+            response = await client.get(f"/v1/fund-requests/{REQUEST.request_id}", headers=OP)
+            return response.status_code == 200
+
+        await eventually(heard)
         yield settings, client
 
 
@@ -46,6 +61,30 @@ async def test_a_fund_transfer_is_booked_once_per_reference(served: Any) -> None
     rows = {r["account"]: r for r in books["funds"]["310"]}
     assert (rows["1004"]["balance"], rows["1003"]["balance"]) == ("5000000.00", "-5000000.00")
     assert rows["1004"]["period_debit"] == "5000000.00" and rows["1004"]["opening"] == "0.00"
+
+
+async def test_a_transfer_names_the_request_it_answers_and_never_more_than_it_asked(served: Any) -> None:
+    """SX §4 "医保经办机构向同级财政部门申请…财政部门…将资金拨付": a transfer answers a request the agency made,
+    of its region, month and fund, up to what it asked: 5,000,000.00 then 1,000,000.00 of 6,000,000.00 for 310
+    go in; 0.01 more, a fund not asked for, another month or a request never made are refused."""
+    _, client = served
+    assert (await client.post("/v1/fund-transfers", headers=OP, json=TRANSFER)).status_code == 201
+    small = TRANSFER | {"amount": "0.01"}
+    for wrong, field in ((TRANSFER | {"amount": "1000000.01", "reference": "CZ-X1"}, "amount"),
+                         (small | {"fund": "510", "reference": "CZ-X2"}, "fund"),
+                         (small | {"period": "2025-11", "reference": "CZ-X3"}, "period"),
+                         (small | {"request_id": str(uuid.uuid4()), "reference": "CZ-X4"}, "request_id")):
+        response = await client.post("/v1/fund-transfers", headers=OP, json=wrong)
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    second = TRANSFER | {"amount": "1000000.00", "reference": "CZ-2025-0918"}
+    assert (await client.post("/v1/fund-transfers", headers=OP, json=second)).status_code == 201
+    view = (await client.get(f"/v1/fund-requests/{REQUEST.request_id}", headers=OP)).json()
+    assert view["funds"]["310"] == {"requested": "6000000.00", "transferred": "6000000.00", "outstanding": "0.00"}
+    assert view["funds"]["390"]["outstanding"] == "800000.00"
+    assert [t["reference"] for t in view["transfers"]] == ["CZ-2025-0917", "CZ-2025-0918"]
+    books = (await client.get("/v1/trial-balance", headers=OP, params={"period": "2025-09"})).json()
+    assert {r["account"]: r["balance"] for r in books["funds"]["310"]}["1004"] == "6000000.00"
 
 
 @pytest.mark.parametrize(("field", "value"), [("amount", "0.00"), ("amount", 100), ("fund", "999"),

@@ -314,3 +314,19 @@ class ConsistencyCheck(Table, table=True):
     agreed: bool
     differences: list[dict[str, Any]] = jsonb()
     checked_at: datetime = timestamp()
+
+
+class FundRequest(Table, table=True):
+    """A fund request made to finance (请款, SX §4): once per region and month, with what it asked per fund."""
+
+    __tablename__ = "fund_requests"
+    __table_args__ = (sa.UniqueConstraint("admdvs", "period", name="one_request_per_region_month"),)
+
+    request_id: uuid.UUID = Field(primary_key=True)
+    admdvs: str = Field(max_length=6)
+    period: str = Field(max_length=7)
+    funds: dict[str, Any] = jsonb()
+    request_by: date | None = None
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = timestamp()
+    policy_version: int

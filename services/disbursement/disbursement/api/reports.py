@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from disbursement.api.deps import CalendarDep, OperatorDep, UowDep
 from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
-from disbursement.service.fund_requests import fund_request
+from disbursement.service.fund_requests import fund_request, record_fund_request
 from disbursement.service.runs.view import payment_view
 from shared.contracts.codes import Admdvs, Code, Period, Text
 
@@ -39,3 +40,26 @@ async def get_fund_requests(uow: UowDep, calendar: CalendarDep, admdvs: Annotate
         return await fund_request(admdvs, period, uow, calendar)
     except DisbursementError as exc:
         raise problem(exc) from exc
+
+
+class FundRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    admdvs: Admdvs
+    period: Period
+    requested_by: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+
+
+@router.post("/fund-requests", status_code=201)
+async def post_fund_request(body: FundRequestIn, uow: UowDep, calendar: CalendarDep,
+                            response: Response) -> dict[str, Any]:
+    """请款 (SX §4): record the request made to finance now, per fund at this moment's estimate, and publish it
+    (``disbursement.fund-requested``) for finance's transfer to name. Once per region and month: asking again
+    answers the first request (200)."""
+    try:
+        created, view = await record_fund_request(body.admdvs, body.period, body.requested_by, uow, calendar)
+    except DisbursementError as exc:
+        raise problem(exc) from exc
+    if not created:
+        response.status_code = 200
+    return view

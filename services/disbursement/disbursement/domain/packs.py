@@ -27,7 +27,11 @@ PACKS: dict[str, dict[str, Any]] = {
     "shanxi": {"paths": ["C"], "audit_mode": "pay_first",
                "prepayment": {"ratios": {"310": "0.60", "390": "0.60"}, "basis": "payable",
                               "due": {"kind": "nth_working_day", "n": 3}},
-               "settlement": _TWENTY_DAYS},
+               "settlement": _TWENTY_DAYS,
+               # SX §4: requested before the 25th, transferred by the next month's first working day; December's
+               # in January's first 3 working days, paid within 3 of receipt.
+               "fund_requests": {"request_by_day": 25, "january_working_days": 3,
+                                 "january_transfer_working_days": 3}},
     # ZJ §3.1-3.3: employee 60 % / resident 50 % of last month's incurred fund payments before the 10th;
     # settlement in 15 working days of review + 5 of payment; payment = payable − prepayment.
     "zhenjiang": {"paths": ["A", "C"], "audit_mode": "pay_first",

@@ -124,6 +124,18 @@ class SpecialCases(_Part):
         return self
 
 
+class FundRequests(_Part):
+    """When the agency asks finance for the month's funds (资金请拨, SX §4 — Shanxi's rule; the national procedure
+    and the other seeds leave it to each region): by the ``request_by_day`` of the month ("25日前", the 25th
+    itself included), finance transferring by the first working day of the next month; December's request
+    deferred to the first ``january_working_days`` working days of January, finance paying within
+    ``january_transfer_working_days`` of receiving it."""
+
+    request_by_day: Annotated[int, Field(ge=2, le=28)] = 25
+    january_working_days: Annotated[int, Field(ge=1, le=20)] = 3
+    january_transfer_working_days: Annotated[int, Field(ge=1, le=20)] = 3
+
+
 class RegionPolicy(_Part):
     pack: Pack
     effective_from: date
@@ -155,6 +167,8 @@ class RegionPolicy(_Part):
     daily_sign_off: Literal["automatic", "operator"] = "operator"
     enrollment_criteria: EnrollmentCriteria | None = None
     special_cases: SpecialCases = SpecialCases()
+    #: The schedule of fund requests to finance (SX §4), where the region has one; none by default.
+    fund_requests: FundRequests | None = None
 
     @model_validator(mode="after")
     def _paths_have_what_they_need(self) -> RegionPolicy:

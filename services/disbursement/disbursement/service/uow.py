@@ -4,6 +4,7 @@ from disbursement.adapters.repositories import (
     Declarations,
     Deductions,
     Enrollments,
+    FundRequests,
     Institutions,
     IntakeRepository,
     Lines,
@@ -25,6 +26,7 @@ class DisbursementUnitOfWork(UnitOfWork):
     payments: Payments
     deductions: Deductions
     special_cases: SpecialCases
+    fund_requests: FundRequests
     assessments: Assessments
     declarations: Declarations
     consistency: ConsistencyChecks
@@ -39,6 +41,7 @@ class DisbursementUnitOfWork(UnitOfWork):
         self.payments = Payments(self.session)
         self.deductions = Deductions(self.session)
         self.special_cases = SpecialCases(self.session)
+        self.fund_requests = FundRequests(self.session)
         self.assessments = Assessments(self.session)
         self.declarations = Declarations(self.session)
         self.consistency = ConsistencyChecks(self.session)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from launcher.testing import eventually, operator_headers
+from launcher.testing import eventually, operator_headers, read_topic
 from shared.contracts import topics
 from shared.contracts.events import AnnualClearing, PaymentOrdered
 from shared.messaging.envelope import Envelope
@@ -167,6 +167,40 @@ async def test_fund_requests_say_what_to_ask_finance_for_and_by_when(harness: Ha
     assert (body["request_by"], body["transfer_by"]) == ("2025-11-25", "2025-12-01")
     assert body["funds"]["310"] == {"prepayment": "600.00", "settlement": "1000.00", "total": "1600.00"}
     assert body["funds"]["390"]["total"] == "480.00"
+    assert body["request"] is None  # estimated, not yet requested
+
+    made = await harness.client.post("/v1/fund-requests", headers=operator_headers(),
+                                     json={"admdvs": harness.region, "period": "2025-11", "requested_by": "李出纳"})
+    assert made.status_code == 201, made.text
+    request = made.json()
+    assert (request["funds"], request["request_by"], request["requested_by"]) == \
+        ({"310": "1600.00", "390": "480.00"}, "2025-11-25", "李出纳")
+    again = await harness.client.post("/v1/fund-requests", headers=operator_headers(),
+                                      json={"admdvs": harness.region, "period": "2025-11", "requested_by": "王会计"})
+    assert again.status_code == 200 and again.json()["request_id"] == request["request_id"]  # recorded once
+    shown = (await harness.client.get("/v1/fund-requests", headers=operator_headers(),
+                                      params={"admdvs": harness.region, "period": "2025-11"})).json()
+    assert shown["request"]["request_id"] == request["request_id"]
+    [published] = await read_topic(harness.settings.kafka_bootstrap,
+                                   harness.settings.topic(topics.FUND_REQUESTED.name), until=lambda m: len(m) >= 1)
+    assert (published["payload"]["request_id"], published["payload"]["funds"]) == \
+        (request["request_id"], {"310": "1600.00", "390": "480.00"})
+
+
+async def test_a_region_without_shanxis_schedule_has_no_fund_request_dates(harness: Harness) -> None:
+    """SX §4's 25th and January dates are Shanxi's: a Jilin region gets the estimate and may record a request,
+    but no deadline is made up for it."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy()  # the Jilin pack
+    await harness.settlement(date(2025, 11, 3), "1000.00")
+    await harness.caught_up(recorded=1, audited=1)
+    body = (await harness.client.get("/v1/fund-requests", headers=operator_headers(),
+                                     params={"admdvs": harness.region, "period": "2025-11"})).json()
+    assert (body["request_by"], body["transfer_by"], body["schedule"]) == (None, None, None)
+    made = await harness.client.post("/v1/fund-requests", headers=operator_headers(),
+                                     json={"admdvs": harness.region, "period": "2025-11", "requested_by": "李出纳"})
+    assert made.status_code == 201 and (made.json()["request_by"], made.json()["late"]) == (None, False)
 
 
 async def test_the_scheduler_starts_what_is_due_and_a_retry_pays_nothing_twice(harness: Harness) -> None:

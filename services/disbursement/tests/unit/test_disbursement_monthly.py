@@ -8,7 +8,7 @@ from decimal import Decimal
 from disbursement.domain.batches import batch_closing, batch_end
 from disbursement.domain.fund_requests import fund_request_dates
 from disbursement.domain.monthly import monthly_prepayment, net_settlement, prepayment_due, settlement_due
-from disbursement.domain.packs import resolve
+from disbursement.domain.packs import PACKS, resolve
 from disbursement.domain.policy import DueRule, MonthlySettlement
 from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder
 from shared.calendar import default_calendar
@@ -130,12 +130,22 @@ def test_the_annual_clearing_releases_what_the_months_held_back():  # N art.17, 
     assert (figures.net, figures.payment, figures.carried_forward) == (D("3200.00"), D("3200.00"), D("0.00"))
 
 
+#: SX §4's schedule, as the Shanxi pack sets it.
+SHANXI = resolve("shanxi", {"effective_from": "2025-01-01"}).fund_requests
+
+
 def test_fund_requests_are_due_by_the_25th_and_decembers_in_january():  # SX §4
-    november = fund_request_dates("2025-11", CALENDAR)
+    assert SHANXI is not None
+    november = fund_request_dates("2025-11", SHANXI, CALENDAR)
     assert november.request_by == date(2025, 11, 25)  # a Tuesday
     assert november.transfer_by == date(2025, 12, 1)  # the first working day of December
-    october = fund_request_dates("2025-10", CALENDAR)
+    october = fund_request_dates("2025-10", SHANXI, CALENDAR)
     assert october.request_by == date(2025, 10, 24)  # the 25th is a Saturday
-    december = fund_request_dates("2025-12", CALENDAR)
+    december = fund_request_dates("2025-12", SHANXI, CALENDAR)
     assert december.request_by == date(2026, 1, 6)  # 1-3 Jan 2026 off, 4 Jan (Sun) worked: 4, 5, 6
     assert december.transfer_by == date(2026, 1, 9)
+
+
+def test_only_the_shanxi_pack_has_a_fund_request_schedule():  # SX §4 is Shanxi's rule, not every region's
+    schedules = {pack: resolve(pack, {"effective_from": "2025-01-01"}).fund_requests for pack in PACKS}
+    assert [pack for pack, schedule in schedules.items() if schedule is not None] == ["shanxi"]

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounting.adapters.tables import ClosedPeriod, FundTransfer, JournalEntry, Posting
+from accounting.adapters.tables import ClosedPeriod, FundRequestMade, FundTransfer, JournalEntry, Posting
 from accounting.domain.chart import ADVANCE
 from accounting.domain.entries import Entry, Leg
 from accounting.domain.year_end import CLEARED, SPECIAL_SETTLED
@@ -123,6 +123,17 @@ class Ledger:
 
     async def add_fund_transfer(self, row: dict[str, Any]) -> None:
         await self._session.execute(insert(FundTransfer).values(**row))
+
+    async def add_fund_requests(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._session.execute(insert(FundRequestMade).on_conflict_do_nothing(), rows)
+
+    async def fund_request(self, request_id: uuid.UUID, *, for_update: bool = False) -> FundRequestMade | None:
+        return await self._session.get(FundRequestMade, request_id, with_for_update=for_update)
+
+    async def transfers_answering(self, request_id: uuid.UUID) -> list[FundTransfer]:
+        statement = select(FundTransfer).where(FundTransfer.request_id == request_id).order_by(FundTransfer.value_date)
+        return list((await self._session.execute(statement)).scalars())
 
     # reading -------------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from disbursement.adapters.repositories.ledgers import (
     ConsistencyChecks,
     Declarations,
     Deductions,
+    FundRequests,
     SpecialCases,
 )
 from disbursement.adapters.repositories.lines import ClaimedGroup, Lines
@@ -14,6 +15,6 @@ from disbursement.adapters.repositories.policies import Policies
 from disbursement.adapters.repositories.runs import Payments, Runs
 
 __all__ = [
-    "Assessments", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "Institutions", "IntakeRepository",
+    "Assessments", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "FundRequests", "Institutions", "IntakeRepository",
     "Lines", "MonthTotals", "Payee", "Payments", "Policies", "Runs", "SettledRecord", "SpecialCases",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from disbursement.adapters.tables import (
     ConsistencyCheck,
     Declaration,
     Deduction,
+    FundRequest,
     SpecialCase,
     SpecialCasePrepayment,
 )
@@ -184,3 +186,22 @@ class ConsistencyChecks:
 
     async def get(self, admdvs: str, period: str) -> ConsistencyCheck | None:
         return await self._session.get(ConsistencyCheck, (admdvs, period))
+
+
+class FundRequests:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, admdvs: str, period: str, *, for_update: bool = False) -> FundRequest | None:
+        statement = select(FundRequest).where(FundRequest.admdvs == admdvs, FundRequest.period == period)
+        if for_update:
+            statement = statement.with_for_update()
+        return (await self._session.execute(statement)).scalar_one_or_none()
+
+    async def lock(self, admdvs: str, period: str) -> None:
+        """One request per region and month, however many operators ask at once."""
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                    {"k": zlib.crc32(f"fund-request:{admdvs}:{period}".encode())})
+
+    def add(self, request: FundRequest) -> None:
+        self._session.add(request)
