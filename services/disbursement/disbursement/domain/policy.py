@@ -112,6 +112,13 @@ class SpecialCases(_Part):
     #: of its approved amount once decided — never past that amount in all. ``once``: a single share when the
     #: case is first reviewed.
     prepay_cadence: Literal["each_month", "once"] = "each_month"
+    #: When the review period's special-cases run is due. ``with_settlement``: with the monthly settlement of the
+    #: period's last month — N art.16 settles the cases "根据评议结果及时予以结算" in the sentence that limits the
+    #: month settlement to 20 working days from the day after the declaration deadline, JL art.16's "补充结算"
+    #: supplements JL art.15's, and a case is claimed with the declarations, so the panel cannot sit before they
+    #: close (Jilin 2025-Q3: 20 working days after 2025-10-10, 2025-11-06). ``after_period_end``: the settlement's
+    #: ``total_working_days`` counted from the period's last day, whatever the declarations (2025-Q3: 2025-11-04).
+    due: Literal["with_settlement", "after_period_end"] = "with_settlement"
 
     @model_validator(mode="after")
     def _year_end_prepays_monthly(self) -> SpecialCases:

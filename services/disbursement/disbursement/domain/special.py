@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
+from disbursement.domain.monthly import settlement_due
+from disbursement.domain.policy import MonthlySettlement, SpecialCases
+from shared.calendar import WorkingDayCalendar
 from shared.money import ZERO, to_fen
+
+
+def review_period_end(review_period: str) -> date:
+    """The last day of a review period: "2025-09" (N art.16, monthly) or "2025-Q3" (JL art.16, quarterly)."""
+    year = int(review_period[:4])
+    month = int(review_period[-1]) * 3 if "Q" in review_period else int(review_period[5:])
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def special_cases_due(review_period: str, rule: SpecialCases, settlement: MonthlySettlement,
+                      calendar: WorkingDayCalendar) -> date:
+    """When the review period's special cases are paid (N art.16 "根据评议结果及时予以结算", JL art.16 "及时予以
+    补充结算"): with the settlement of the period's last month, or counted from the period's last day, as the
+    region's ``special_cases.due`` says."""
+    end = review_period_end(review_period)
+    if rule.due == "after_period_end":
+        return calendar.add_working_days(end, settlement.total_working_days)
+    return settlement_due(f"{end:%Y-%m}", settlement, calendar).payment_due
 
 
 def case_prepayment(base: Decimal, share: Decimal, prepaid: Decimal) -> Decimal:

@@ -93,8 +93,9 @@ async def test_a_share_of_zero_is_refused_where_cases_clear_at_year_end(harness:
 async def test_jilin_reviews_special_cases_quarterly_and_settles_each_decided_one_as_a_supplement(
         harness: Harness) -> None:
     """JL art.16 "按季度开展特例单议…根据评议结果及时予以补充结算": a case of 2025-Q3 waits for the panel; approved at
-    5,000.00 of 6,000.00 claimed it is paid in full as a supplement, due 20 working days after the quarter
-    (the National Day holiday in between): 2025-11-04."""
+    5,000.00 of 6,000.00 claimed it is paid in full as a supplement with September's settlement (JL art.15: 20
+    working days from the day after the 2025-10-10 declaration deadline, the make-up Saturday 2025-10-11 counted):
+    2025-11-06. A case of 2025-Q3 claimed after that run would never be paid, so it is refused."""
     await harness.institution()
     await harness.enroll()
     await harness.policy()  # the Jilin pack
@@ -109,6 +110,38 @@ async def test_jilin_reviews_special_cases_quarterly_and_settles_each_decided_on
     assert (await decide(harness, case, decision="approve")).status_code == 422  # an approval names its amount
     assert (await decide(harness, case, decision="approve", approved="5000.00")).status_code == 200
     run = await harness.month_run("special-cases", "2025-Q3")
-    assert (run["status"], run["due_date"], payment_of(run)) == ("computed", "2025-11-04", "5000.00")
+    assert (run["status"], run["due_date"], payment_of(run)) == ("computed", "2025-11-06", "5000.00")
     signed = await harness.sign(run)
     assert (signed["status"], signed["signed_by"]) == ("ordered", "张会计")
+    late = await harness.client.post("/v1/special-cases", headers=operator_headers(), json={
+        "admdvs": harness.region, "fixmedins_code": harness.code, "insutype": "310", "review_period": "2025-Q3",
+        "claimed": "800.00", "description": "迟报"})
+    assert late.status_code == 422 and late.json()["errors"][0]["field"] == "review_period", late.text
+
+
+async def test_a_region_prepaying_once_prepays_a_single_share_and_clears_the_rest(harness: Harness) -> None:
+    """N art.16 read as one prepayment (``prepay_cadence: once``): 10 % of a 37,037.00 claim, 3,703.70, in its
+    month and nothing in the next; approved at 15,000.00 the clearing pays 15,000.00 − 3,703.70 = 11,296.30."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(pack="national", special_cases={"clearing": "year_end", "prepay_share": "0.10",
+                                                         "prepay_cadence": "once"})
+    case = await claim(harness, "2025-10", "37037.00")
+    october = await harness.sign(await harness.month_run("special-cases", "2025-10"))
+    assert (payment_of(october), october["prepaid"]) == ("3703.70", "3703.70")
+    november = await harness.month_run("special-cases", "2025-11")
+    assert (november["lines"], november["prepaid"]) == ([], "0.00")
+    assert (await decide(harness, case, decision="approve", approved="15000.00")).status_code == 200
+    await harness.settlement(date(2025, 12, 3), "100.00")
+    await harness.caught_up(recorded=1, audited=1)
+    await harness.declare("2025-12")
+    await harness.sign(await harness.month_run("monthly-settlement", "2025-12"))
+    clearing = await harness.client.post("/v1/runs/annual-clearing", headers=operator_headers(),
+                                         json={"admdvs": harness.region, "year": 2025})
+    assert clearing.status_code == 200, clearing.text
+    [line] = clearing.json()["lines"]
+    assert (line["special_remainders"], line["payment"]) == ("11296.30", "11296.30")
+    after = await harness.client.post("/v1/special-cases", headers=operator_headers(), json={
+        "admdvs": harness.region, "fixmedins_code": harness.code, "insutype": "310", "review_period": "2025-12",
+        "claimed": "500.00", "description": "清算后补报"})
+    assert after.status_code == 422 and "annual-clearing" in after.text  # the year is cleared: never paid

@@ -9,8 +9,8 @@ from disbursement.domain.batches import batch_closing, batch_end
 from disbursement.domain.fund_requests import fund_request_dates
 from disbursement.domain.monthly import monthly_prepayment, net_settlement, prepayment_due, settlement_due
 from disbursement.domain.packs import PACKS, resolve
-from disbursement.domain.policy import DueRule, MonthlySettlement
-from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder
+from disbursement.domain.policy import DueRule, MonthlySettlement, SpecialCases
+from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder, special_cases_due
 from shared.calendar import default_calendar
 
 D = Decimal
@@ -116,6 +116,20 @@ def test_a_special_case_cleared_at_year_end_prepays_its_share_each_month_never_p
     assert case_prepayment(D("10000.01"), D("0.7"), D("0")) == D("7000.01")  # half-up
     assert case_prepayment(D("10000.01"), D("0.7"), D("7000.01")) == D("3000.00")  # the base, not past it
     assert case_prepayment(D("5000.00"), D("0.7"), D("7000.01")) == D("0.00")  # approved below what was prepaid
+
+
+def test_special_cases_are_due_with_the_settlement_of_their_last_month():  # JL art.15-16, N art.16, ZJ §3.1
+    """2025-Q3 in Jilin: September's declarations close 2025-10-10; 20 working days from the day after, past the
+    National Day holiday and with the make-up Saturday 2025-10-11, end 2025-11-06. Counted from the quarter's
+    last day instead: 2025-11-04. Zhenjiang counts from the next month's start either way."""
+    twenty = MonthlySettlement(review_working_days=15, payment_working_days=5, total_working_days=20)
+    quarterly = SpecialCases(review="quarterly")
+    assert special_cases_due("2025-Q3", quarterly, twenty, CALENDAR) == date(2025, 11, 6)
+    assert special_cases_due("2025-09", SpecialCases(), twenty, CALENDAR) == date(2025, 11, 6)
+    assert special_cases_due("2025-Q3", SpecialCases(review="quarterly", due="after_period_end"), twenty,
+                             CALENDAR) == date(2025, 11, 4)
+    zhenjiang = MonthlySettlement(counted_from="next_month_start")
+    assert special_cases_due("2025-08", SpecialCases(), zhenjiang, CALENDAR) == date(2025, 9, 26)
 
 
 def test_the_clearing_pays_the_approved_amount_less_prepayments_and_recovers_a_rejected_case():  # N art.16

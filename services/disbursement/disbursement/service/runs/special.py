@@ -12,7 +12,13 @@ from disbursement.adapters.tables import Run, SpecialCase, SpecialCasePrepayment
 from disbursement.domain.daily import carry_value
 from disbursement.domain.errors import Conflict, NotFound, Refused, RunNotReady, SettlementNotReady
 from disbursement.domain.ids import payment_id
-from disbursement.domain.special import ClearingFigures, case_prepayment, case_remainder
+from disbursement.domain.special import (
+    ClearingFigures,
+    case_prepayment,
+    case_remainder,
+    review_period_end,
+    special_cases_due,
+)
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.runs.common import (
     carry_in,
@@ -31,17 +37,6 @@ SPECIAL = "special-cases"
 CLEARING = "annual-clearing"
 
 
-def review_period_end(review_period: str) -> date:
-    """The last day of a review period: "2025-09" or "2025-Q3"."""
-    year = int(review_period[:4])
-    if "Q" in review_period:
-        month = int(review_period[-1]) * 3
-    else:
-        month = int(review_period[5:])
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 async def submit_special_case(uow: DisbursementUnitOfWork, *, admdvs: str, fixmedins_code: str, insutype: str,
                               review_period: str, claimed: Decimal, description: str) -> dict[str, Any]:
     """A case put to the expert panel (特例单议), pending until decided, with the region's clearing rule of the
@@ -55,6 +50,11 @@ async def submit_special_case(uow: DisbursementUnitOfWork, *, admdvs: str, fixme
         if (rule.review == "quarterly") != ("Q" in review_period):
             raise Refused(f"region {admdvs} reviews special cases {rule.review}; {review_period} is not such a period",
                           errors=[{"field": "review_period", "message": f"a {rule.review} review period"}])
+        closed = await _closed_by(uow, admdvs, review_period, rule.clearing)
+        if closed is not None:
+            raise Refused(f"the {closed.run_type} run of {closed.run_key} (run {closed.run_id}) is made already: a case "
+                          f"of {review_period} claimed now would never be paid; claim it for a later period",
+                          errors=[{"field": "review_period", "message": f"{closed.run_type} {closed.run_key} is made"}])
         case = SpecialCase(case_id=uuid.uuid4(), admdvs=admdvs, fixmedins_code=fixmedins_code, insutype=insutype,
                            review_period=review_period, claimed=claimed, status="pending", description=description,
                            clearing=rule.clearing, prepay_share=rule.prepay_share, created_at=datetime.now(UTC))
@@ -63,6 +63,14 @@ async def submit_special_case(uow: DisbursementUnitOfWork, *, admdvs: str, fixme
         view = case_view(case, [])
         await uow.commit()
     return view
+
+
+async def _closed_by(uow: DisbursementUnitOfWork, admdvs: str, review_period: str, clearing: str) -> Run | None:
+    """The run after which a new case of the period would be left out: the period's supplement where cases are
+    settled on approval (it takes the period's cases once), the year's clearing where they clear at year end."""
+    if clearing == "on_approval":
+        return await uow.runs.find(SPECIAL, admdvs, review_period)
+    return await uow.runs.find(CLEARING, admdvs, review_period[:4])
 
 
 async def decide_special_case(uow: DisbursementUnitOfWork, case_id: uuid.UUID, *, decision: str,
@@ -128,8 +136,8 @@ async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUn
                 "(POST /v1/special-cases/{case_id}/decision)",
                 errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} claimed "
                                                                  f"{money_text(c.claimed)}, pending"} for c in pending])
-        run = new_run(SPECIAL, admdvs, review_period, found.version,
-                      calendar.add_working_days(day, found.policy.settlement.total_working_days), "computed", [], [], {})
+        due = special_cases_due(review_period, found.policy.special_cases, found.policy.settlement, calendar)
+        run = new_run(SPECIAL, admdvs, review_period, found.version, due, "computed", [], [], {})
         period = f"{day:%Y-%m}"
         amounts = []
         # What decided cases cost now, per line: expenditure in the books; the prepaid shares stay an advance.
