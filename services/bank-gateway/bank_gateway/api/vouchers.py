@@ -52,6 +52,9 @@ async def get_voucher(voucher_no: VoucherNo, request: Request, uow: UowDep,
         if voucher is None:
             raise not_found(f"voucher {voucher_no}")
         wanted = format or _negotiate(request.headers.get("accept", ""))
+        if wanted in ("xml", "pdf") and not voucher.pain001:
+            raise Problem(409, "voucher-not-sent", "This voucher was never sent to the bank",
+                          f"voucher {voucher_no}: {voucher.reason}; it has no pain.001 and nothing to print")
         if wanted == "xml":
             return Response(voucher.pain001, media_type=XML)
         if wanted == "pdf":

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from bank_gateway.adapters.tables import Voucher
 from bank_gateway.domain.accounts import PayerAccounts
 from bank_gateway.domain.vouchers import voucher_document, voucher_number, voucher_purpose
+from bank_gateway.service.receipts import publish_not_paid
 from bank_gateway.service.uow import BankGatewayUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import SHANGHAI
@@ -37,6 +38,9 @@ async def issue_vouchers(events: list[Event[PaymentOrdered]], uow: BankGatewayUn
         for event, sequence in zip(orders, numbers, strict=True):
             voucher = _voucher(event, voucher_number(admdvs, today, sequence), accounts, now)
             vouchers.append(voucher)
+            if voucher.status == "rejected":
+                publish_not_paid(uow, voucher, bank_ref=NOT_SENT, at=now, correlation_id=event.correlation_id)
+                continue
             uow.outbox.add(topics.VOUCHER_ISSUED, VoucherIssued(
                 voucher_no=voucher.voucher_no, payment_id=voucher.payment_id, admdvs=voucher.admdvs,
                 fixmedins_code=voucher.fixmedins_code, insutype=voucher.insutype, period=voucher.period,
@@ -50,7 +54,7 @@ def _voucher(event: Event[PaymentOrdered], voucher_no: str, accounts: PayerAccou
     order = event.payload
     payer = accounts.payer(order.admdvs, order.insutype)
     if payer is None:
-        raise PoisonEvent(f"no expenditure account for region {order.admdvs}, fund {order.insutype}")
+        return _not_sendable(order, voucher_no, now)
     today = now.astimezone(SHANGHAI).date()
     purpose = voucher_purpose(order.purpose, run_id=order.run_id, period=order.period, insutype=order.insutype)
     try:
@@ -64,4 +68,24 @@ def _voucher(event: Event[PaymentOrdered], voucher_no: str, accounts: PayerAccou
         insutype=order.insutype, period=order.period, payer=payer.model_dump(mode="json"),
         payee=order.payee.model_dump(mode="json"), amount=order.payment, purpose=purpose, status="issued",
         issued_at=now, pain001=document,
+    )
+
+
+#: ``bank_ref`` of a payment the gateway itself could not send: no bank has seen it.
+NOT_SENT = "NOT-SENT"
+
+
+def _not_sendable(order: PaymentOrdered, voucher_no: str, now: datetime) -> Voucher:
+    """A fund with no expenditure account here (a region settling a fund the gateway was not given an account
+    for): the voucher is recorded rejected with ISO 20022's AC02 (invalid debtor account) and the payment goes
+    back to disbursement as not paid, to be carried once the account exists (N art.18) — never a dead letter
+    that leaves the payment ``ordered`` for ever."""
+    return Voucher(
+        voucher_no=voucher_no, payment_id=order.payment_id, run_id=order.run_id, run_type=order.run_type,
+        business_date=order.business_date, admdvs=order.admdvs, fixmedins_code=order.fixmedins_code,
+        insutype=order.insutype, period=order.period, payer={}, payee=order.payee.model_dump(mode="json"),
+        amount=order.payment, purpose=order.purpose, status="rejected", issued_at=now, pain001="",
+        receipt_at=now, reason_code="AC02",
+        bank_ref=NOT_SENT,
+        reason=f"no expenditure account (支出户) for region {order.admdvs}, fund {order.insutype}: not sent to the bank",
     )

@@ -184,3 +184,26 @@ async def test_an_answer_read_before_a_receipt_was_applied_elsewhere_is_a_duplic
     confirmed = await read_topic(settings.kafka_bootstrap, settings.topic(topics.PAYMENT_CONFIRMED.name),
                                  until=lambda m: len(m) >= 1, linger=1.5)
     assert [m["payload"]["voucher_no"] for m in confirmed] == [voucher_no]
+
+
+async def test_an_order_for_a_fund_without_an_expenditure_account_goes_back_not_to_the_dlq(
+        gateway: tuple[Any, BankGatewaySettings]) -> None:
+    """N art.3, N art.18: a 392 (居民大病) order in a region whose gateway holds no account for that fund is
+    recorded rejected with AC02 and goes back to disbursement as not paid, to be carried — never a dead letter
+    that leaves the payment ordered for ever; its pain.001 and PDF were never made (409)."""
+    client, settings = gateway
+    order = an_order("123.45").model_copy(update={"insutype": "392"})
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    [rejected] = [m["payload"] for m in await read_topic(
+        settings.kafka_bootstrap, settings.topic(topics.PAYMENT_REJECTED.name), until=lambda m: len(m) >= 1)]
+    assert (rejected["payment_id"], rejected["reason_code"], rejected["amount"]) == (str(order.payment_id), "AC02",
+                                                                                      "123.45")
+    voucher = (await client.get(f"/v1/vouchers/{rejected['voucher_no']}", headers=operator_headers())).json()
+    assert (voucher["status"], voucher["receipt"]["reason_code"]) == ("rejected", "AC02")
+    for fmt in ("xml", "pdf"):
+        response = await client.get(f"/v1/vouchers/{rejected['voucher_no']}", headers=operator_headers(),
+                                    params={"format": fmt})
+        assert response.status_code == 409 and response.json()["type"].endswith("/voucher-not-sent")
+    dead = await read_topic(settings.kafka_bootstrap, settings.topic(topics.PAYMENT_ORDERED.dlq),
+                            until=lambda m: True, linger=1)
+    assert dead == []

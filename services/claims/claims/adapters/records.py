@@ -52,6 +52,13 @@ class Declarations:
                      .order_by(RegionDeadline.version.desc()).limit(1))  # type: ignore[attr-defined]
         return (await self._session.execute(statement)).scalar_one_or_none()
 
+    async def accepted_insutypes(self, admdvs: str) -> list[tuple[date, list[str] | None]]:
+        """(effective_from, insutypes) of each version of the region's policy, newest version first."""
+        statement = (select(RegionDeadline.effective_from, RegionDeadline.insutypes)
+                     .where(RegionDeadline.admdvs == admdvs)
+                     .order_by(RegionDeadline.version.desc()))  # type: ignore[attr-defined]
+        return [(d, i) for d, i in (await self._session.execute(statement)).all()]
+
     async def set_deadlines(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             await self._session.execute(insert(RegionDeadline).on_conflict_do_nothing(), rows)

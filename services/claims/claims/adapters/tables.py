@@ -150,7 +150,8 @@ class Declaration(Table, table=True):
 
 
 class RegionDeadline(Table, table=True):
-    """When a region's declarations are due (from its policy, ``disbursement.policy-set``)."""
+    """What intake and declarations need of a region's policy version (``disbursement.policy-set``): when its
+    declarations are due, and which insutypes it settles (N art.3)."""
 
     __tablename__ = "region_deadlines"
 
@@ -158,6 +159,8 @@ class RegionDeadline(Table, table=True):
     version: int = Field(primary_key=True)
     effective_from: date
     declaration_deadline_day: int
+    #: The insutypes the region settles or folds into a settled fund; None when the policy did not say.
+    insutypes: list[str] | None = jsonb(nullable=True)
 
 
 class ViewDeduction(Table, table=True):

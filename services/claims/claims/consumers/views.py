@@ -105,11 +105,19 @@ async def on_monthly_settled(events: list[Event[e.MonthlySettled]], uow: ClaimsU
 
 
 async def on_policies_set(events: list[Event[e.RegionPolicySet]], uow: ClaimsUnitOfWork) -> None:
-    """A region's declaration deadline, for answering declarations (N art.16 counts from it)."""
+    """A region's declaration deadline, for answering declarations (N art.16 counts from it), and the insutypes
+    it settles, for refusing at intake a record no fund of the region would pay (N art.3)."""
     await uow.declarations.set_deadlines([
         {"admdvs": p.admdvs, "version": p.version, "effective_from": p.effective_from,
-         "declaration_deadline_day": int(p.policy.get("settlement", {}).get("declaration_deadline_day", 10))}
+         "declaration_deadline_day": int(p.policy.get("settlement", {}).get("declaration_deadline_day", 10)),
+         "insutypes": _accepted(p.policy.get("funds"))}
         for p in (ev.payload for ev in events)])
+
+
+def _accepted(funds: Any) -> list[str] | None:
+    if not isinstance(funds, dict):
+        return None
+    return sorted({*funds.get("settled", []), *funds.get("folded", {})})
 
 
 def _latest(events: list[Event[Any]], key: Any) -> list[Any]:

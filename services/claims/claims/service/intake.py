@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -19,6 +19,7 @@ from claims.domain.institution import Institution
 from claims.domain.settlement import canonical, differing_fields, fingerprint, inconsistencies
 from claims.service.uow import ClaimsUnitOfWork
 from shared.contracts import topics
+from shared.contracts.codes import INSUTYPES, business_date
 from shared.contracts.settlement import SettlementRecord
 from shared.messaging.envelope import envelope_json
 from shared.problems import field_errors
@@ -48,17 +49,17 @@ async def accept_settlements(institution: Institution, raw_records: list[Any], u
     results: list[RecordResult | None] = [None] * len(raw_records)
     first: dict[str, _Candidate] = {}
     again: list[_Candidate] = []
-    for index, raw in enumerate(raw_records):
-        candidate = _validate(index, raw, institution, results)
-        if candidate is None:
-            continue
-        if candidate.record.setl_id in first:
-            again.append(candidate)  # the same setl_id twice in one batch: judged against the first
-        else:
-            first[candidate.record.setl_id] = candidate
-
     now = datetime.now(UTC)
     async with uow:
+        for index, raw in enumerate(raw_records):
+            candidate = _validate(index, raw, institution, results)
+            if candidate is None:
+                continue
+            if candidate.record.setl_id in first:
+                again.append(candidate)  # the same setl_id twice in one batch: judged against the first
+            else:
+                first[candidate.record.setl_id] = candidate
+        await _refuse_unsettled_funds(uow, institution, first, again, results)
         inserted = await uow.settlements.add_new(institution, [c.record for c in first.values()],
                                                  [c.content for c in first.values()],
                                                  [c.fingerprint for c in first.values()], now)
@@ -77,6 +78,40 @@ async def accept_settlements(institution: Institution, raw_records: list[Any], u
                 results[candidate.index] = _replay(candidate, *earlier[original.record.setl_id])
         await uow.commit()
     return [r for r in results if r is not None]
+
+
+async def _refuse_unsettled_funds(uow: ClaimsUnitOfWork, institution: Institution, first: dict[str, _Candidate],
+                                  again: list[_Candidate], results: list[RecordResult | None]) -> None:
+    """New records of a fund the region does not settle are rejected (taken out of ``first`` and ``again``); one
+    accepted before the region's policy said so is still answered as stored (replayed or conflicting)."""
+    versions = await uow.declarations.accepted_insutypes(institution.admdvs) if first else []
+    refused = {setl_id: r for setl_id, c in first.items()
+               if (r := unsettled_fund(c.record, institution.admdvs, versions)) is not None}
+    if not refused:
+        return
+    stored = await uow.settlements.stored(institution.fixmedins_code, set(refused))
+    for setl_id, refusal in refused.items():
+        if setl_id in stored:
+            continue
+        results[first.pop(setl_id).index] = RecordResult(setl_id, "rejected", errors=[refusal])
+        for candidate in again:
+            if candidate.record.setl_id == setl_id:
+                results[candidate.index] = RecordResult(setl_id, "rejected", errors=[refusal])
+    again[:] = [c for c in again if c.record.setl_id in first]
+
+
+def unsettled_fund(record: SettlementRecord, admdvs: str,
+                   versions: list[tuple[date, list[str] | None]]) -> dict[str, str] | None:
+    """A record of an insutype the region's policy of its day neither settles nor folds into a fund it settles
+    (N art.3) is refused, naming both, rather than accepted and never paid. A region whose policy claims has
+    not heard yet is not judged here."""
+    day = business_date(record.setl_time)
+    insutypes = next((i for effective_from, i in versions if effective_from <= day), None)
+    if insutypes is None or record.insutype in insutypes:
+        return None
+    name = INSUTYPES.get(record.insutype, record.insutype)
+    return {"field": "insutype", "message": f"region {admdvs} does not settle insutype {record.insutype} ({name}) "
+                                            f"by instant settlement; it settles {', '.join(insutypes)}"}
 
 
 def _publish(uow: ClaimsUnitOfWork, institution: Institution, candidate: _Candidate, now: datetime,

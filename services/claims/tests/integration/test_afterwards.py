@@ -239,3 +239,30 @@ async def test_another_institutions_month_is_not_seen(claims: Claims) -> None:
     assert theirs["lines"] == []
     assert (await claims.client.get("/v1/statements/2025-09")).status_code == 401
     assert (await claims.client.get("/v1/statements/2025-13", headers=second_headers)).status_code == 422
+
+
+async def test_a_record_of_a_fund_the_region_does_not_settle_is_refused_naming_it(claims: Claims) -> None:
+    """N art.3 "职工医保基金（含生育保险）": where a region's policy settles only the employee fund, with maternity
+    folded into it, a resident (390) record is refused at intake naming its insutype and the region — never
+    accepted and then left unpaid — and a maternity (510) record goes in."""
+    institution, headers = await claims.institution("220100")
+    await claims.send(topics.POLICY_SET, RegionPolicySet(
+        admdvs="220100", version=2, pack="jilin", effective_from=date(2025, 1, 1),
+        policy={"settlement": {"declaration_deadline_day": 15}, "funds": {"settled": ["310"], "folded": {"510": "310"}}},
+        set_at=datetime.now(UTC)), key="220100")
+
+    async def heard() -> bool:
+        shown = (await claims.client.get("/v1/declarations/2025-09", headers=headers)).json()
+        return shown["deadline"] == "2025-10-15"
+    await eventually(heard)
+    resident, maternity = claims.records(institution, SEPTEMBER, 2)
+    resident["insutype"], maternity["insutype"] = "390", "510"
+    response = await claims.client.post("/v1/settlements", headers=headers, json=resident)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["type"].endswith("/invalid-settlement")
+    [error] = problem["errors"]
+    assert error["field"] == "insutype" and "220100" in error["message"] and "390" in error["message"]
+    await claims.upload(headers, [maternity])
+    found = await claims.client.get(f"/v1/settlements/{resident['setl_id']}", headers=headers)
+    assert found.status_code == 404  # nothing of the refused record was stored

@@ -143,6 +143,35 @@ class FundRequests(_Part):
     january_transfer_working_days: Annotated[int, Field(ge=1, le=20)] = 3
 
 
+class Funds(_Part):
+    """Which funds the region settles instantly, and under which fund a record of another insutype is settled
+    and paid. N art.3 "职工医保基金（含生育保险）" and LS "职工（含生育）": maternity (510) is part of the employee
+    fund, so by default a 510 record is settled under 310 — its ratio, its payment and its payer account. A code
+    neither settled nor folded (公务员医疗补助 320, 大额医疗费用补助 330, 离休 340, 居民大病 392) is refused at
+    intake, naming the region, rather than accepted and never paid; a region that settles one lists it in
+    ``settled`` (with a ratio where it pays daily, and a payer account at the bank gateway)."""
+
+    settled: Annotated[list[Insutype], Field(min_length=1)] = ["310", "390"]
+    folded: dict[Insutype, Insutype] = {"510": "310"}
+
+    @model_validator(mode="after")
+    def _folded_into_a_settled_fund(self) -> Funds:
+        for code, into in self.folded.items():
+            if into not in self.settled:
+                raise ValueError(f"insutype {code} is folded into {into}, which the region does not settle")
+            if code in self.settled:
+                raise ValueError(f"insutype {code} is both settled on its own and folded into {into}")
+        return self
+
+    def fund_of(self, insutype: str) -> str | None:
+        """The fund a record of this insutype is settled and paid under, or None when the region has none."""
+        return insutype if insutype in self.settled else self.folded.get(insutype)
+
+    @property
+    def accepted(self) -> list[str]:
+        return sorted({*self.settled, *self.folded})
+
+
 class RegionPolicy(_Part):
     pack: Pack
     effective_from: date
@@ -174,6 +203,8 @@ class RegionPolicy(_Part):
     daily_sign_off: Literal["automatic", "operator"] = "operator"
     enrollment_criteria: EnrollmentCriteria | None = None
     special_cases: SpecialCases = SpecialCases()
+    #: The funds settled, and what is folded into which (N art.3: maternity under the employee fund).
+    funds: Funds = Funds()
     #: The schedule of fund requests to finance (SX §4), where the region has one; none by default.
     fund_requests: FundRequests | None = None
 

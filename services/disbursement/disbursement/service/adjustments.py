@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from disbursement.domain.batches import open_batch
+from disbursement.service.funds import fund_folder
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import period_of
@@ -26,12 +27,14 @@ async def on_settlements_reversed(events: list[Event[SettlementReversed]], uow: 
     """A cancelled settlement owes nothing. Before its month is settled, a line already computed for it is
     netted by a negative line in the next run; after, what the settlement paid for it is deducted from the
     next monthly settlement."""
+    fund = await fund_folder(uow, {e.payload.admdvs for e in events})
     for event in events:
         p = event.payload
+        insutype = fund(p.admdvs, p.business_date, p.insutype)
         intake = await uow.intake.get(p.fixmedins_code, p.setl_id, for_update=True)
         if intake is None or intake.recorded_at is None:
             await uow.intake.merge([{"fixmedins_code": p.fixmedins_code, "setl_id": p.setl_id, "admdvs": p.admdvs,
-                                     "insutype": p.insutype, "med_type": p.med_type,
+                                     "insutype": insutype, "med_type": p.med_type,
                                      "business_date": p.business_date, "fund_pay_sumamt": p.fund_pay_sumamt,
                                      "reversed_at": p.reversed_at}])
             continue  # reversed before it was recorded here: it will never get a line nor be payable
@@ -44,7 +47,7 @@ async def on_settlements_reversed(events: list[Event[SettlementReversed]], uow: 
             await uow.deductions.add([{
                 "deduction_id": uuid.uuid5(_REVERSAL, f"{p.fixmedins_code}|{p.setl_id}"),
                 "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs, "setl_id": p.setl_id,
-                "insutype": p.insutype, "period": period_of(p.business_date), "amount": clawback,
+                "insutype": insutype, "period": period_of(p.business_date), "amount": clawback,
                 "source": "reversal", "confirmed_at": p.reversed_at}])
             continue
         lines = await uow.lines.of_settlement(p.fixmedins_code, p.setl_id)
@@ -74,10 +77,13 @@ async def on_deductions_confirmed(events: list[Event[DeductionConfirmed]], uow: 
 
 
 async def record_deductions(deductions: list[DeductionConfirmed], uow: DisbursementUnitOfWork) -> None:
-    """Each confirmed deduction once, by its id, whether it came on its own topic or with its audit outcome."""
+    """Each confirmed deduction once, by its id, whether it came on its own topic or with its audit outcome; from
+    the fund that settled the record."""
+    fund = await fund_folder(uow, {p.admdvs for p in deductions})
     await uow.deductions.add([
         {"deduction_id": p.deduction_id, "fixmedins_code": p.fixmedins_code, "admdvs": p.admdvs, "setl_id": p.setl_id,
-         "insutype": p.insutype, "period": p.period, "amount": p.amount, "source": p.source,
+         "insutype": fund(p.admdvs, date.fromisoformat(f"{p.period}-01"), p.insutype), "period": p.period,
+         "amount": p.amount, "source": p.source,
          "confirmed_at": p.confirmed_at}
         for p in deductions
     ])

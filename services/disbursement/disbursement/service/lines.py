@@ -11,6 +11,7 @@ from disbursement.domain.batches import open_batch
 from disbursement.domain.lines import disbursement_line, payable_base
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.adjustments import record_deductions
+from disbursement.service.funds import fund_folder
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import business_date, period_of
@@ -20,10 +21,13 @@ from shared.money import ZERO
 
 
 async def on_settlements_recorded(events: list[Event[SettlementRecorded]], uow: DisbursementUnitOfWork) -> None:
+    """Each record under the fund that settles it (a maternity record under the employee fund, N art.3)."""
+    fund = await fund_folder(uow, {e.payload.admdvs for e in events})
     rows = {
         (p.fixmedins_code, p.record.setl_id): {
             "fixmedins_code": p.fixmedins_code, "setl_id": p.record.setl_id, "admdvs": p.admdvs,
-            "insutype": p.record.insutype, "med_type": p.record.med_type,
+            "insutype": fund(p.admdvs, business_date(p.record.setl_time), p.record.insutype),
+            "med_type": p.record.med_type,
             "business_date": business_date(p.record.setl_time), "fund_pay_sumamt": p.record.fund_pay_sumamt,
             "acct_pay": p.record.acct_pay, "acct_mulaid_pay": p.record.acct_mulaid_pay, "recorded_at": p.accepted_at,
         }

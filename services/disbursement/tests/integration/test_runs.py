@@ -252,3 +252,20 @@ async def test_audit_first_holds_a_record_until_its_audit_arrives(harness: Harne
     assert counts["with_line"] == 0 and counts["waiting"] == 1
     run = await harness.run(date(2025, 9, 1))
     assert run["lines"] == [] and run["records"] == 0
+
+
+async def test_a_maternity_record_is_paid_under_the_employee_fund(harness: Harness) -> None:
+    """N art.3 "职工医保基金（含生育保险）", LS "职工（含生育）": a maternity (510) record is settled under the
+    employee fund (310) — its 60 % ratio, one payment with the day's employee records, the employee fund's
+    payer account — not left without a ratio or an account."""
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(audit_mode="pay_first")
+    await harness.settlement(date(2025, 9, 2), "1000.00", insutype="510", med_type="51")
+    await harness.settlement(date(2025, 9, 2), "50.01")
+    await harness.lines(2)
+    line = only_line(await harness.run(date(2025, 9, 2)))  # 600.00 + 30.006 → 30.01
+    assert (line["insutype"], line["records"], line["amount"], line["status"]) == ("310", 2, "630.01", "ordered")
+    ordered = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
+                               until=lambda m: len(m) >= 1)
+    assert [(m["payload"]["insutype"], m["payload"]["payment"]) for m in ordered] == [("310", "630.01")]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from disbursement.domain.errors import Refused
 from disbursement.domain.packs import PACKS, resolve
-from disbursement.domain.policy import DueRule, MonthlySettlement, RegionPolicy
+from disbursement.domain.policy import DueRule, Funds, MonthlySettlement, RegionPolicy
 from disbursement.domain.signatures import signatory
 
 D = Decimal
@@ -193,3 +193,16 @@ def test_an_unknown_fund_or_field_is_refused():  # contract.md: bad input is a 4
 def test_a_policy_needs_its_effective_date():  # ZJ §3.2: a ratio applies from its effective date
     with pytest.raises(ValidationError):
         resolve("jilin", {})
+
+
+def test_maternity_is_settled_under_the_employee_fund_in_every_pack():  # N art.3, LS §2 "职工（含生育）"
+    for pack in PACKS:
+        funds = resolve(pack, {"effective_from": "2025-01-01"}).funds
+        assert (funds.fund_of("510"), funds.fund_of("310"), funds.fund_of("390")) == ("310", "310", "390")
+        assert funds.fund_of("392") is None and funds.accepted == ["310", "390", "510"]
+
+
+def test_a_fund_folded_into_one_the_region_does_not_settle_is_refused():  # N art.3
+    with pytest.raises(ValidationError, match="does not settle"):
+        Funds(settled=["390"], folded={"510": "310"})
+    assert Funds(settled=["310", "390", "392"]).fund_of("392") == "392"  # 居民大病, where a region settles it
