@@ -106,6 +106,16 @@ async def special_cases_listing(uow: DisbursementUnitOfWork, **filters: Any) -> 
         return [case_view(c, await uow.special_cases.prepayments_of(c.case_id)) for c in cases]
 
 
+def refuse_while_pending(cases: list[SpecialCase], waiting_for: str) -> None:
+    """A run that would pay or clear these cases waits (409) while one is still before the panel, naming each."""
+    pending = [c for c in cases if c.status == "pending"]
+    if pending:
+        raise SettlementNotReady(f"{len(pending)} {waiting_for}", errors=[
+            {"field": f"case/{c.case_id}",
+             "message": f"{c.fixmedins_code} {c.review_period} claimed {money_text(c.claimed)}, pending"}
+            for c in pending])
+
+
 def case_view(case: SpecialCase, prepayments: list[SpecialCasePrepayment]) -> dict[str, Any]:
     return {"case_id": str(case.case_id), "admdvs": case.admdvs, "fixmedins_code": case.fixmedins_code,
             "insutype": case.insutype, "review_period": case.review_period, "claimed": money_text(case.claimed),
@@ -129,13 +139,8 @@ async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUn
         if isinstance(found, Run):
             return await run_view_of(found, uow, calendar)
         on_approval = await uow.special_cases.unpaid(admdvs, review_period)
-        pending = [c for c in on_approval if c.status == "pending"]
-        if pending:
-            raise SettlementNotReady(
-                f"{len(pending)} special case(s) of {review_period} await the panel's decision "
-                "(POST /v1/special-cases/{case_id}/decision)",
-                errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} claimed "
-                                                                 f"{money_text(c.claimed)}, pending"} for c in pending])
+        refuse_while_pending(on_approval, f"special case(s) of {review_period} await the panel's decision "
+                                          "(POST /v1/special-cases/{case_id}/decision)")
         due = special_cases_due(review_period, found.policy.special_cases, found.policy.settlement, calendar)
         run = new_run(SPECIAL, admdvs, review_period, found.version, due, "computed", [], [], {})
         period = f"{day:%Y-%m}"
@@ -218,13 +223,8 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
         cost: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         prepaid: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
         to_clear = await uow.special_cases.to_clear(admdvs, year)
-        pending = [c for c in to_clear if c.status == "pending"]
-        if pending:
-            raise SettlementNotReady(
-                f"{len(pending)} special case(s) of {year} cleared at year end await the panel's decision; the year "
-                "clears once each is decided (N art.16)",
-                errors=[{"field": f"case/{c.case_id}", "message": f"{c.fixmedins_code} {c.review_period} claimed "
-                                                                 f"{money_text(c.claimed)}, pending"} for c in pending])
+        refuse_while_pending(to_clear, f"special case(s) of {year} cleared at year end await the panel's decision; "
+                                       "the year clears once each is decided (N art.16)")
         shares = await uow.special_cases.prepayments_of_cases([c.case_id for c in to_clear])
         for case in to_clear:
             key = (case.fixmedins_code, case.insutype)
