@@ -26,6 +26,7 @@ import httpx
 
 from launcher.demo_data import SettlementFactory, demo_institutions
 from launcher.environment import ensure_topics, start_infrastructure
+from launcher.policy import policy_in_force
 from launcher.procs import free_port, machine
 from launcher.stack import SERVICES, Stack
 from shared.calendar import default_calendar
@@ -52,8 +53,8 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
     op = {"authorization": f"Bearer {stack.operator_token}"}
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        await client.put(f"{stack.url('disbursement')}/v1/regions/{REGION}/policy", headers=op,
-                         json={"pack": "jilin", "effective_from": "2024-01-01"})
+        await policy_in_force(client, stack.url("disbursement"), REGION,
+                              {"pack": "jilin", "effective_from": "2024-01-01"}, headers=op)
         institutions = demo_institutions(REGION, prefix=f"B{random.randint(100, 999)}")
         tokens = {}
         for institution in institutions:

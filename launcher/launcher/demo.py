@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from launcher.demo_data import DemoInstitution, SettlementFactory, demo_institutions
+from launcher.policy import CHECKER, MAKER, policy_in_force
 from launcher.stack import Stack
 from shared.calendar import CalendarNotLoaded, default_calendar
 from shared.contracts.codes import INSUTYPES, SHANGHAI
@@ -93,10 +94,10 @@ class Demo:
         current = await client.get(url, headers=self.operator)
         if current.status_code == 200 and current.json()["pack"] == "jilin":
             return
-        response = await client.put(url, headers=self.operator, json={"pack": "jilin", "effective_from": "2025-01-01"})
-        _check(response)
+        version = await policy_in_force(client, self.stack.url("disbursement"), DEMO_REGION,
+                                        {"pack": "jilin", "effective_from": "2025-01-01"}, headers=self.operator)
         self.console.print(f"[bold]Region {DEMO_REGION}[/]: policy pack jilin (path B, 60 %), "
-                           f"version {response.json()['version']}")
+                           f"version {version['version']}, proposed by {MAKER} and approved by {CHECKER}")
 
     async def _institutions(self, client: httpx.AsyncClient, institutions: list[DemoInstitution]) -> dict[str, str]:
         """Register the demo institutions; their tokens (shown once) are kept in .run/demo-tokens.json."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Annotated
+from urllib.parse import quote, unquote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.problems import Problem
@@ -62,3 +64,35 @@ def new_token(prefix: str) -> str:
 def token_hash(token: str) -> str:
     # A plain SHA-256 is enough: the token is 256 random bits, so there is nothing to brute-force.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: Who, behind the operator token, asked for an action (the console's signed-in operator; a machine names its
+#: job). Percent-encoded UTF-8, since a header carries Latin-1 only and names are Chinese.
+ACTOR_HEADER = "X-Jishi-Actor"
+
+
+def actor(request: Request) -> str | None:
+    """The person or job named in ``X-Jishi-Actor``, decoded; None when the caller named no one. A name that
+    is blank, over 100 characters or holds control characters is refused (422), not recorded."""
+    raw = request.headers.get(ACTOR_HEADER)
+    if raw is None:
+        return None
+    try:
+        name = unquote(raw, errors="strict").strip()
+    except UnicodeDecodeError:
+        name = ""
+    if not name or len(name) > 100 or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise Problem(422, "validation-error", "The request is not valid",
+                      f"{ACTOR_HEADER} must name a person or job: percent-encoded UTF-8, 1 to 100 characters",
+                      errors=[{"field": ACTOR_HEADER, "message": "names no one"}])
+    return name
+
+
+def actor_header(name: str) -> dict[str, str]:
+    """The header that names ``name`` as the actor, for a client of the services."""
+    return {ACTOR_HEADER: quote(name, safe="")}
+
+
+
+#: A route's ``who``: the actor its caller named, or None.
+ActorDep = Annotated[str | None, Depends(actor)]

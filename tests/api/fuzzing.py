@@ -43,8 +43,10 @@ from bank_simulator.settings import BankSimulatorSettings
 from claims.settings import ClaimsSettings
 from disbursement.settings import DisbursementSettings
 from launcher.environment import ensure_topics
+from launcher.policy import CHECKER, MAKER
 from launcher.procs import free_port
 from launcher.testing import Infra, operator_headers, settings_for
+from shared.auth import actor_header
 from shared.migrations import upgrade
 from shared.problems import PROBLEM_JSON
 from shared.settings import ServiceSettings
@@ -306,8 +308,12 @@ def _claims(url: str) -> Target:
 
 def _disbursement(url: str) -> None:
     """A policy in force in 220100, so that runs and reports there go past "no policy" into the arithmetic."""
-    response = requests.put(f"{url}/v1/regions/220100/policy", headers=operator_headers(), timeout=30,
+    response = requests.put(f"{url}/v1/regions/220100/policy", timeout=30,
+                            headers={**operator_headers(), **actor_header(MAKER)},
                             json={"pack": "jilin", "effective_from": "2025-01-01"})
+    assert response.status_code == 202, response.text
+    response = requests.post(f"{url}/v1/regions/220100/policy/proposals/{response.json()['proposal_id']}/approval",
+                             headers=operator_headers(), timeout=30, json={"approved_by": CHECKER})
     assert response.status_code == 200, response.text
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from launcher.demo_data import DemoInstitution
+from launcher.policy import policy_in_force
 from launcher.stack import Stack
 from launcher.testing import operator_headers
 from shared.money import ZERO, money_text
@@ -41,10 +42,8 @@ class Api:
             await asyncio.sleep(0.2)
 
     async def policy(self, admdvs: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.put(self.url("disbursement", f"/v1/regions/{admdvs}/policy"),
-                                         headers=operator_headers(), json=body)
-        assert response.status_code == 200, response.text
-        return dict(response.json())
+        return await policy_in_force(self.client, self.url("disbursement", ""), admdvs, body,
+                                     headers=operator_headers())
 
     async def post(self, token: str, body: Any) -> httpx.Response:
         return await self.client.post(self.url("claims", "/v1/settlements"),

@@ -44,6 +44,36 @@ class Policy(Table, table=True):
     body: dict[str, Any] = jsonb()
     overrides: dict[str, Any] = jsonb()
     created_at: datetime = timestamp()
+    #: Four eyes (N art.22): who proposed this version and who, another person, put it in force.
+    proposed_by: str | None = Field(default=None, max_length=100)
+    approved_by: str | None = Field(default=None, max_length=100)
+
+
+class PolicyProposal(Table, table=True):
+    """A policy change one operator proposed and a second must approve before it is a version in force."""
+
+    __tablename__ = "policy_proposals"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('proposed', 'approved', 'rejected')", name="proposal_status"),
+        sa.CheckConstraint("decided_by IS NULL OR lower(decided_by) <> lower(proposed_by)", name="four_eyes"),
+        sa.Index("proposals_by_region", "admdvs", "proposed_at"),
+    )
+
+    proposal_id: uuid.UUID = Field(primary_key=True)
+    admdvs: str = Field(max_length=6)
+    pack: str = Field(max_length=20)
+    effective_from: date
+    overrides: dict[str, Any] = jsonb()
+    #: The policy as it would resolve, kept so the checker approves exactly what the maker saw.
+    body: dict[str, Any] = jsonb()
+    proposed_by: str = Field(max_length=100)
+    proposed_at: datetime = timestamp()
+    #: proposed → approved (a version now) | rejected
+    status: str = Field(max_length=10)
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: datetime | None = timestamp(nullable=True)
+    reason: str | None = Field(default=None, max_length=500)
+    version: int | None = None
 
 
 class Intake(Table, table=True):
@@ -124,6 +154,8 @@ sa.Index("lines_by_settlement", Line.fixmedins_code, Line.setl_id)
 class Run(Table, table=True):
     __tablename__ = "runs"
     __table_args__ = (sa.UniqueConstraint("run_type", "admdvs", "run_key"),
+                      sa.CheckConstraint("signed_by IS NULL OR prepared_by IS NULL OR "
+                                         "lower(signed_by) <> lower(prepared_by)", name="run_four_eyes"),
                       sa.Index("runs_by_batch", "admdvs", "batch_date", unique=True,
                                postgresql_where=sa.text("batch_date IS NOT NULL")))
 
@@ -137,6 +169,9 @@ class Run(Table, table=True):
     status: str = Field(max_length=20)
     due_date: date
     computed_at: datetime = timestamp()
+    #: Who asked for the run (maker); whoever signs must be someone else (checker). None: a machine with the
+    #: operator token that named no one.
+    prepared_by: str | None = Field(default=None, max_length=100)
     signed_by: str | None = Field(default=None, max_length=100)
     signed_at: datetime | None = timestamp(nullable=True)
     #: A daily run's batch (its last calendar day): the lines whose batch_date it is are this run's.

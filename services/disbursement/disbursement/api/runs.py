@@ -5,7 +5,7 @@ from collections.abc import Awaitable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from disbursement.api.deps import CalendarDep, OperatorDep, UowDep
@@ -17,7 +17,8 @@ from disbursement.service.runs.scheduled import due_on
 from disbursement.service.runs.settlement import monthly_settlement_run
 from disbursement.service.runs.signing import sign_off
 from disbursement.service.runs.special import annual_clearing_run, special_cases_run
-from disbursement.service.runs.view import run_view
+from disbursement.service.runs.view import run_view, runs_listing
+from shared.auth import ActorDep
 from shared.contracts.codes import SHANGHAI, Admdvs, BusinessDay, Period, ReviewPeriod, Text
 from shared.problems import not_found
 from shared.service import runtime_of
@@ -70,45 +71,63 @@ async def _guarded(work: Awaitable[dict[str, Any]]) -> dict[str, Any]:
 
 
 @router.post("/daily-disbursement")
-async def post_daily_disbursement(body: DailyRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+async def post_daily_disbursement(body: DailyRunIn, uow: UowDep, calendar: CalendarDep,
+                                  who: ActorDep) -> dict[str, Any]:
     """The day's batch (日拨付汇总表, JL art.11): per institution, fund and month, what the batch's records earn,
     what was postponed earlier (N art.18), and the payment ordered now. Running it again returns the same run."""
-    return await _guarded(daily_disbursement(body.admdvs, body.business_date, uow, calendar))
+    return await _guarded(daily_disbursement(body.admdvs, body.business_date, uow, calendar,
+                                             prepared_by=who))
 
 
 @router.post("/monthly-prepayment")
-async def post_monthly_prepayment(body: MonthRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+async def post_monthly_prepayment(body: MonthRunIn, uow: UowDep, calendar: CalendarDep,
+                                  who: ActorDep) -> dict[str, Any]:
     """按月预拨 (SX §3, ZJ §3.2): a ratio of last month's amount to each enrolled institution; awaits signature."""
-    return await _guarded(monthly_prepayment_run(body.admdvs, body.period, uow, calendar))
+    return await _guarded(monthly_prepayment_run(body.admdvs, body.period, uow, calendar, prepared_by=who))
 
 
 @router.post("/monthly-settlement")
-async def post_monthly_settlement(body: MonthRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+async def post_monthly_settlement(body: MonthRunIn, uow: UowDep, calendar: CalendarDep,
+                                  who: ActorDep) -> dict[str, Any]:
     """月结算 (N art.16): payable − deductions − deposit − already paid + carried in; awaits signature."""
-    return await _guarded(monthly_settlement_run(body.admdvs, body.period, uow, calendar))
+    return await _guarded(monthly_settlement_run(body.admdvs, body.period, uow, calendar, prepared_by=who))
 
 
 @router.post("/special-cases")
-async def post_special_cases(body: SpecialRunIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+async def post_special_cases(body: SpecialRunIn, uow: UowDep, calendar: CalendarDep,
+                             who: ActorDep) -> dict[str, Any]:
     """特例单议 (N art.16, JL art.16): the review period's approved cases as a supplement; awaits signature."""
-    return await _guarded(special_cases_run(body.admdvs, body.period, uow, calendar))
+    return await _guarded(special_cases_run(body.admdvs, body.period, uow, calendar, prepared_by=who))
 
 
 @router.post("/annual-clearing")
-async def post_annual_clearing(body: ClearingIn, uow: UowDep, calendar: CalendarDep) -> dict[str, Any]:
+async def post_annual_clearing(body: ClearingIn, uow: UowDep, calendar: CalendarDep,
+                               who: ActorDep) -> dict[str, Any]:
     """年度清算 (N art.17): deposits, year-end special cases, the assessment and carried balances."""
-    return await _guarded(annual_clearing_run(body.admdvs, body.year, uow, calendar))
+    return await _guarded(annual_clearing_run(body.admdvs, body.year, uow, calendar, prepared_by=who))
 
 
 @router.post("/scheduled")
-async def post_scheduled(request: Request, calendar: CalendarDep,
+async def post_scheduled(request: Request, calendar: CalendarDep, who: ActorDep,
                          body: Annotated[ScheduledIn | None, Body()] = None) -> dict[str, Any]:
     """Start what is due on a date (today in Beijing when absent) in every region; for a scheduler that cannot
     know the working-day calendar. Idempotent: a retried call pays nothing twice."""
     day = (body.on if body else None) or datetime.now(SHANGHAI).date()
     runtime = runtime_of(request)
-    runs = await due_on(day, runtime.uow, calendar)
+    runs = await due_on(day, runtime.uow, calendar, prepared_by=who or "scheduler")
     return {"date": day.isoformat(), "runs": runs}
+
+
+@router.get("")
+async def get_runs(uow: UowDep, admdvs: Admdvs | None = None, run_type: Annotated[str | None, Query(
+        pattern="^(daily-disbursement|monthly-prepayment|monthly-settlement|special-cases|annual-clearing)$")] = None,
+        status: Annotated[str | None, Query(pattern="^(computed|ordered|postponed)$")] = None,
+        due_from: BusinessDay | None = None, due_to: BusinessDay | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """Runs, newest first, without their lines: filter by region, type, status and due date; ``count`` is how
+    many match in all."""
+    return await runs_listing(uow, limit=limit, offset=offset, admdvs=admdvs, run_type=run_type, status=status,
+                              due_from=due_from, due_to=due_to)
 
 
 @router.post("/{run_id}/sign-off")

@@ -52,3 +52,11 @@ class Conflict(Refused):
     slug = "conflict"
     status = 409
     title = "Already decided"
+
+
+class FourEyes(Refused):
+    """The maker of a run or a policy change asked to be its checker too (four eyes, N art.22)."""
+
+    slug = "four-eyes"
+    status = 403
+    title = "A second person must do this"

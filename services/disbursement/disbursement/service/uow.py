@@ -10,6 +10,7 @@ from disbursement.adapters.repositories import (
     Lines,
     Payments,
     Policies,
+    PolicyProposals,
     Runs,
     SpecialCases,
 )
@@ -20,6 +21,7 @@ class DisbursementUnitOfWork(UnitOfWork):
     institutions: Institutions
     enrollments: Enrollments
     policies: Policies
+    policy_proposals: PolicyProposals
     intake: IntakeRepository
     lines: Lines
     runs: Runs
@@ -35,6 +37,7 @@ class DisbursementUnitOfWork(UnitOfWork):
         self.institutions = Institutions(self.session)
         self.enrollments = Enrollments(self.session)
         self.policies = Policies(self.session)
+        self.policy_proposals = PolicyProposals(self.session)
         self.intake = IntakeRepository(self.session)
         self.lines = Lines(self.session)
         self.runs = Runs(self.session)

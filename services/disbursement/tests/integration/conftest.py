@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from disbursement.main import create_app
 from disbursement.settings import DisbursementSettings
+from launcher.policy import policy_in_force
 from launcher.testing import Infra, eventually, migrate, operator_headers, publish, serving, settings_for
 from shared.contracts import topics
 from shared.contracts.events import (
@@ -71,10 +72,8 @@ class Harness:
         return dict(await eventually(enrolled))
 
     async def policy(self, **body: Any) -> dict[str, Any]:
-        response = await self.client.put(f"/v1/regions/{self.region}/policy", headers=operator_headers(),
-                                         json={"pack": "jilin", "effective_from": "2025-01-01", **body})
-        assert response.status_code == 200, response.text
-        return dict(response.json())
+        return await policy_in_force(self.client, "", self.region,
+                                     {"pack": "jilin", "effective_from": "2025-01-01", **body}, headers=operator_headers())
 
     async def settlement(self, day: date, fund_pay: str, insutype: str = "310", med_type: str = "11", *,
                          acct_pay: str = "0.00", acct_mulaid_pay: str = "0.00", audit: str | None = "pass") -> str:

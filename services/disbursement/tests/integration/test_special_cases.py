@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from launcher.policy import MAKER
 from launcher.testing import operator_headers
+from shared.auth import actor_header
 
 if TYPE_CHECKING:  # the fixture's class, from this folder's conftest.py
     from conftest import Harness
@@ -83,7 +85,8 @@ async def test_a_share_of_zero_is_refused_where_cases_clear_at_year_end(harness:
     review, which cannot prepay month by month."""
     for special_cases in ({"clearing": "year_end", "prepay_share": "0"},
                           {"review": "quarterly", "clearing": "year_end", "prepay_share": "0.2"}):
-        response = await harness.client.put(f"/v1/regions/{harness.region}/policy", headers=operator_headers(),
+        response = await harness.client.put(f"/v1/regions/{harness.region}/policy",
+                                            headers={**operator_headers(), **actor_header(MAKER)},
                                             json={"pack": "national", "effective_from": "2025-01-01",
                                                   "special_cases": special_cases})
         assert response.status_code == 422, response.text

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +60,20 @@ class Runs:
 
     def add(self, run: Run) -> None:
         self._session.add(run)
+
+    async def listing(self, *, admdvs: str | None, run_type: str | None, status: str | None,
+                      due_from: date | None, due_to: date | None, limit: int, offset: int) -> tuple[list[Run], int]:
+        """A page of runs, newest first, and how many match in all."""
+        where = [column == value for column, value in ((Run.admdvs, admdvs), (Run.run_type, run_type),
+                                                       (Run.status, status)) if value is not None]
+        if due_from is not None:
+            where.append(Run.due_date >= due_from)  # type: ignore[arg-type]
+        if due_to is not None:
+            where.append(Run.due_date <= due_to)  # type: ignore[arg-type]
+        count = await self._session.scalar(select(func.count()).select_from(Run).where(*where))
+        statement = (select(Run).where(*where).order_by(Run.computed_at.desc(), Run.run_id)  # type: ignore[attr-defined]
+                     .limit(limit).offset(offset))
+        return list((await self._session.execute(statement)).scalars()), int(count or 0)
 
     async def of_type(self, run_type: str, admdvs: str) -> list[Run]:
         statement = select(Run).where(Run.run_type == run_type, Run.admdvs == admdvs).order_by(Run.run_key)

@@ -103,10 +103,11 @@ async def record_carries(uow: DisbursementUnitOfWork, run_id: uuid.UUID, carried
 
 
 def new_run(run_type: str, admdvs: str, key: str, policy_version: int, due: date, status: str,
-            amounts: Iterable[Decimal], payments: Iterable[Decimal], summary: dict[str, Any]) -> Run:
+            amounts: Iterable[Decimal], payments: Iterable[Decimal], summary: dict[str, Any],
+            prepared_by: str | None = None) -> Run:
     return Run(run_id=uuid.uuid4(), run_type=run_type, admdvs=admdvs, run_key=key, policy_version=policy_version,
-               status=status, due_date=due, computed_at=datetime.now(UTC), total=total(amounts),
-               payment_total=total(payments), summary=summary)
+               status=status, prepared_by=prepared_by, due_date=due, computed_at=datetime.now(UTC),
+               total=total(amounts), payment_total=total(payments), summary=summary)
 
 
 def books_fields(run: Run, p: Payment) -> dict[str, Any]:

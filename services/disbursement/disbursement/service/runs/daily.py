@@ -40,8 +40,10 @@ def batch_goes_out(day: date, due: date, today: date, calendar: WorkingDayCalend
 
 
 async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork,
-                             calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
-    """``today`` is the Beijing date the run is made on (a scheduler passes the day it runs for)."""
+                             calendar: WorkingDayCalendar, *, today: date | None = None,
+                             prepared_by: str | None = None) -> dict[str, Any]:
+    """``today`` is the Beijing date the run is made on (a scheduler passes the day it runs for);
+    ``prepared_by`` who asked for it (whoever signs must be someone else)."""
     today = today or datetime.now(SHANGHAI).date()
     async with uow:
         await uow.lines.lock_batches([admdvs], exclusive=True)
@@ -68,7 +70,7 @@ async def daily_disbursement(admdvs: str, day: date, uow: DisbursementUnitOfWork
         later = open_batch(batch + timedelta(days=1), policy.batch, closed)
         # A suspended institution's lines wait in the next batch (N art.21): held, not lost.
         await republish(uow, await uow.lines.move_batch(admdvs, closing, institutions, later))
-        run = new_run(DAILY, admdvs, day.isoformat(), found.version, due, "computed", [], [], {})
+        run = new_run(DAILY, admdvs, day.isoformat(), found.version, due, "computed", [], [], {}, prepared_by)
         run.batch_date = batch
         claimed = await uow.lines.batch(admdvs, closing)
         await uow.lines.close_batches(admdvs, closing, run.run_id, now)

@@ -54,7 +54,8 @@ async def prepayment_bases(uow: DisbursementUnitOfWork, admdvs: str, period: str
 
 
 async def monthly_prepayment_run(admdvs: str, period: str, uow: DisbursementUnitOfWork,
-                                 calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+                                 calendar: WorkingDayCalendar, *, today: date | None = None,
+                                 prepared_by: str | None = None) -> dict[str, Any]:
     """``today`` is the Beijing date the run is made on (a scheduler passes the day it runs for): a postponed
     daily batch not yet due by then is left for the daily run of its due date (N art.18)."""
     first_day, _ = month_bounds(period)
@@ -76,7 +77,7 @@ async def monthly_prepayment_run(admdvs: str, period: str, uow: DisbursementUnit
             amounts.append(((code, insutype, period), monthly_prepayment(base, ratio)))
             details[(code, insutype, period)] = {"base": str(max(base, ZERO)), "ratio": str(ratio),
                                                  "basis": rule.basis, "base_period": previous_period(period)}
-        run = new_run(PREPAYMENT, admdvs, period, found.version, due, "computed", [], [], {})
+        run = new_run(PREPAYMENT, admdvs, period, found.version, due, "computed", [], [], {}, prepared_by)
         carried = await carry_in(uow, admdvs, institutions, today=today)
         summary = summarize(amounts, carried)
         await uow.payments.add(payment_rows(run.run_id, PREPAYMENT, admdvs, summary, status="computed",

@@ -21,8 +21,9 @@ from shared.contracts.codes import period_of
 
 
 async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
-                 calendar: WorkingDayCalendar) -> list[dict[str, Any]]:
-    """Start every run due on ``day`` in every region with a policy; returns what each run is now."""
+                 calendar: WorkingDayCalendar, *, prepared_by: str = "scheduler") -> list[dict[str, Any]]:
+    """Start every run due on ``day`` in every region with a policy; returns what each run is now. The runs are
+    the scheduler's (``prepared_by``): any person may sign them."""
     async with uow_factory() as uow:
         regions = await uow.policies.regions()
         versions = await uow.policies.versions(regions)
@@ -35,16 +36,16 @@ async def due_on(day: date, uow_factory: Callable[[], DisbursementUnitOfWork],
         yesterday = day - timedelta(days=1)
         wanted: list[tuple[str, Any]] = []
         if "B" in policy.paths and batch_closing(yesterday, policy.batch, calendar) == yesterday:
-            wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar, today=day)))
+            wanted.append(("daily-disbursement", lambda u, a=admdvs, d=yesterday: daily_disbursement(a, d, u, calendar, today=day, prepared_by=prepared_by)))
         period = period_of(day)
         if "C" in policy.paths and calendar.is_working_day(day):
             wanted.append(("monthly-prepayment",
-                           lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar, today=day)))
+                           lambda u, a=admdvs, p=period: monthly_prepayment_run(a, p, u, calendar, today=day, prepared_by=prepared_by)))
         last = previous_period(period)
         if day > declaration_deadline(last, policy.settlement):
             # Asked every day from the day after the deadline; made once the month's audit has ended (SX §3).
             wanted.append(("monthly-settlement",
-                           lambda u, a=admdvs, p=last: monthly_settlement_run(a, p, u, calendar, today=day)))
+                           lambda u, a=admdvs, p=last: monthly_settlement_run(a, p, u, calendar, today=day, prepared_by=prepared_by)))
         for run_type, start in wanted:
             try:
                 view = await start(uow_factory())

@@ -31,7 +31,8 @@ SETTLEMENT = "monthly-settlement"
 
 
 async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnitOfWork,
-                                 calendar: WorkingDayCalendar, *, today: date | None = None) -> dict[str, Any]:
+                                 calendar: WorkingDayCalendar, *, today: date | None = None,
+                                 prepared_by: str | None = None) -> dict[str, Any]:
     """The month's settlement, once the month, its declarations and its audit are done (N art.16, SX §3);
     ``today`` is the Beijing date the run is asked on (a scheduler passes the day it runs for)."""
     first_day, last_day = month_bounds(period)
@@ -47,7 +48,7 @@ async def monthly_settlement_run(admdvs: str, period: str, uow: DisbursementUnit
         if not_ready:
             raise SettlementNotReady(f"{period} cannot be settled in region {admdvs} yet", errors=not_ready)
         due = settlement_due(period, rule, calendar, audit_ended=audit.ended_on)
-        run = new_run(SETTLEMENT, admdvs, period, found.version, due.payment_due, "computed", [], [], {})
+        run = new_run(SETTLEMENT, admdvs, period, found.version, due.payment_due, "computed", [], [], {}, prepared_by)
 
         settled = await uow.intake.settle(run.run_id, admdvs, last_day, undeclared=rule.undeclared)
         payable: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from disbursement.domain.errors import NotFound, Refused
-from disbursement.domain.signatures import signatory
+from disbursement.domain.signatures import second_pair_of_eyes, signatory
 from disbursement.service.runs.common import order, suspended
 from disbursement.service.runs.daily import batch_goes_out
 from disbursement.service.runs.settlement import publish_settlement
@@ -32,6 +32,7 @@ async def sign_off(run_id: uuid.UUID, signed_by: str, uow: DisbursementUnitOfWor
             raise NotFound(f"run {run_id}")
         if run.status != "computed":
             return await run_view_of(run, uow, calendar)
+        second_pair_of_eyes(run.prepared_by, signed_by, f"the {run.run_type} run {run.run_key} of {run.admdvs}")
         if run.run_type == "monthly-settlement":
             await _refuse_unexplained_differences(uow, run.admdvs, run.run_key)
         now = datetime.now(UTC)

@@ -129,7 +129,7 @@ def case_view(case: SpecialCase, prepayments: list[SpecialCasePrepayment]) -> di
 
 
 async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUnitOfWork,
-                            calendar: WorkingDayCalendar) -> dict[str, Any]:
+                            calendar: WorkingDayCalendar, *, prepared_by: str | None = None) -> dict[str, Any]:
     """The review period's supplement: each decided case settled on approval, in full; where cases clear at year
     end, this month's prepaid share of each one still open (N art.16). A case settled on approval and still
     before the panel holds the run back: made without it, it would never be paid."""
@@ -142,7 +142,7 @@ async def special_cases_run(admdvs: str, review_period: str, uow: DisbursementUn
         refuse_while_pending(on_approval, f"special case(s) of {review_period} await the panel's decision "
                                           "(POST /v1/special-cases/{case_id}/decision)")
         due = special_cases_due(review_period, found.policy.special_cases, found.policy.settlement, calendar)
-        run = new_run(SPECIAL, admdvs, review_period, found.version, due, "computed", [], [], {})
+        run = new_run(SPECIAL, admdvs, review_period, found.version, due, "computed", [], [], {}, prepared_by)
         period = f"{day:%Y-%m}"
         amounts = []
         # What decided cases cost now, per line: expenditure in the books; the prepaid shares stay an advance.
@@ -198,7 +198,7 @@ async def _prepay_year_end_cases(uow: DisbursementUnitOfWork, admdvs: str, revie
 
 
 async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWork,
-                              calendar: WorkingDayCalendar) -> dict[str, Any]:
+                              calendar: WorkingDayCalendar, *, prepared_by: str | None = None) -> dict[str, Any]:
     """年度清算 (N art.17, SX §3): the year's months are netted already; what is cleared now is what was held
     back — the quality deposits reserved — the special cases left to year end, the annual assessment's
     adjustment, and any negative net still carried."""
@@ -211,7 +211,7 @@ async def annual_clearing_run(admdvs: str, year: int, uow: DisbursementUnitOfWor
             raise RunNotReady(f"{december} is not settled in region {admdvs}; the year clears after its last month")
         run = new_run(CLEARING, admdvs, str(year), found.version,
                       calendar.add_working_days(date(year + 1, 1, 1), found.policy.settlement.total_working_days),
-                      "computed", [], [], {})
+                      "computed", [], [], {}, prepared_by)
         deposits: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         # By the month whose settlement reserved it: what the books release, month by month (N art.19).
         deposits_by_month: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))

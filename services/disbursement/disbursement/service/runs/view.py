@@ -46,7 +46,7 @@ async def run_view_of(run: Run, uow: DisbursementUnitOfWork, calendar: WorkingDa
         **({"consistency": consistency} if consistency is not None else {}),
         _KEYS.get(run.run_type, "period"): run.run_key,
         "status": run.status, "policy_version": run.policy_version, "computed_at": run.computed_at.isoformat(),
-        "signed_by": run.signed_by, "signed_at": run.signed_at.isoformat() if run.signed_at else None,
+        "prepared_by": run.prepared_by, "signed_by": run.signed_by, "signed_at": run.signed_at.isoformat() if run.signed_at else None,
         "due_date": run.due_date.isoformat(), "late": made_on > run.due_date, "late_by_working_days": late_by,
         "overdue_now": today > run.due_date and (run.status == "computed"
                                                  or await uow.payments.undelivered_past_due(run.run_id, today)),
@@ -55,6 +55,22 @@ async def run_view_of(run: Run, uow: DisbursementUnitOfWork, calendar: WorkingDa
         "total": money_text(run.total), "payment_total": money_text(run.payment_total),
         "by_fund": _by_fund(payments),
     }
+
+
+async def runs_listing(uow: DisbursementUnitOfWork, *, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
+    """A page of runs without their lines: what an operator scans for what awaits a signature or is late."""
+    today = datetime.now(SHANGHAI).date()
+    async with uow:
+        runs, count = await uow.runs.listing(limit=limit, offset=offset, **filters)
+        items = [{
+            "run_id": str(run.run_id), "run_type": run.run_type, "admdvs": run.admdvs, "key": run.run_key,
+            "status": run.status, "policy_version": run.policy_version, "due_date": run.due_date.isoformat(),
+            "computed_at": run.computed_at.isoformat(), "prepared_by": run.prepared_by, "signed_by": run.signed_by,
+            "total": money_text(run.total), "payment_total": money_text(run.payment_total),
+            "overdue_now": today > run.due_date and (run.status == "computed"
+                                                     or await uow.payments.undelivered_past_due(run.run_id, today)),
+        } for run in runs]
+    return {"items": items, "count": count, "limit": limit, "offset": offset}
 
 
 def payment_view(p: Payment) -> dict[str, Any]:
