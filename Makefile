@@ -10,7 +10,7 @@ UV := $(shell u=$$(command -v uv 2>/dev/null) && $$u --version 2>/dev/null | gre
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench venv clean help
+.PHONY: run test bench venv browser clean help
 
 help:
 	@echo "make run    start PostgreSQL, Kafka (Tansu) and every service, run the demo, serve until Ctrl-C"
@@ -30,8 +30,17 @@ venv: $(VENV)/.synced
 run: venv
 	$(PY) -m launcher run
 
+# The console's browser tests drive Debian's Chromium (with a CJK font for legible screenshots): installed here
+# when missing and this machine can (root with apt-get); otherwise those tests fail naming what to install.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and fonts-wqy-zenhei for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	else echo "chromium is missing: as root, apt-get install -y chromium fonts-wqy-zenhei (the browser tests need it)"; fi
+
 # The suite shells out to uv (the Dockerfile replay): it gets the one resolved here, not whatever PATH has.
-test: venv
+test: venv browser
 	JISHI_UV=$(abspath $(UV)) $(PY) -m pytest
 
 bench: venv

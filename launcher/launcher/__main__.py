@@ -12,9 +12,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from launcher.console_logins import ensure_logins
 from launcher.demo import Demo
 from launcher.environment import ensure_topics, operator_token, start_infrastructure
-from launcher.stack import SERVICES, Stack, configured_ports
+from launcher.stack import CONSOLE, WITH_CONSOLE, Stack, configured_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,15 +47,21 @@ def serve(run_dir: Path, console: Console, *, demo: bool, records: int) -> int:
         stack = Stack(database_url=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, operator_token=token,
                       ports=configured_ports(), log_dir=run_dir / "logs",
                       topic_prefix=os.environ.get("JISHI_TOPIC_PREFIX", ""),
-                      echo=os.environ.get("JISHI_SHOW_LOGS", "1") != "0")
+                      echo=os.environ.get("JISHI_SHOW_LOGS", "1") != "0", specs=list(WITH_CONSOLE))
         with console.status("Migrating and starting the services…"):
             stack.start()
         console.print("[bold green]All services ready.[/]")
+        logins = ensure_logins(stack, run_dir)
         if demo:
-            asyncio.run(Demo(stack, run_dir, console, records=records).run())
+            asyncio.run(Demo(stack, run_dir, console, records=records, clerk=logins["clerk"],
+                             sign=os.environ.get("DEMO_SIGN", "0") == "1").run())
         console.rule("[bold]Serving")
-        for spec in SERVICES:
-            console.print(f"  {spec.name:>15}  {stack.url(spec.name)}/docs")
+        for spec in WITH_CONSOLE:
+            if spec is not CONSOLE:
+                console.print(f"  {spec.name:>15}  {stack.url(spec.name)}/docs")
+        console.print(f"  [bold]{'console':>15}  {stack.url('console')}/[/]  (logins in .run/console-logins.json)")
+        for login in logins.values():
+            console.print(f"  {login.role:>15}  {login.username} / {login.password}  ({login.name})")
         where = "written to .run/operator-token" if generated else "from JISHI_OPERATOR_TOKEN or .run/operator-token"
         console.print(f"  operator token ({where}): {token}")
         console.print("Ctrl-C stops everything.")

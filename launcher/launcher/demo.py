@@ -18,9 +18,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from launcher.console_logins import Login
 from launcher.demo_data import DemoInstitution, SettlementFactory, demo_institutions
 from launcher.policy import CHECKER, MAKER, policy_in_force
 from launcher.stack import Stack
+from shared.auth import actor_header
 from shared.calendar import CalendarNotLoaded, default_calendar
 from shared.contracts.codes import INSUTYPES, SHANGHAI
 
@@ -62,6 +64,11 @@ class Demo:
     records: int = 3000
     business_date: date | None = None
     institutions: dict[str, DemoInstitution] = field(default_factory=dict)
+    #: Who prepares the day's run (the console's demo clerk, so that the console's approver may sign it).
+    clerk: Login | None = None
+    #: Sign the run here as DEMO_SIGNATORY and wait for the bank; otherwise it waits for a signature in the
+    #: console (four eyes: someone other than the clerk).
+    sign: bool = True
 
     @property
     def operator(self) -> dict[str, str]:
@@ -77,7 +84,8 @@ class Demo:
             posted = await self._post_day(client, tokens, day)
             await self._wait_for_disbursement(client, day, posted)
             run = await self._daily_run(client, day)
-            run = await self._wait_for_receipts(client, run)
+            if run["status"] != "computed":
+                run = await self._wait_for_receipts(client, run)
             trial = await self._get(client, "accounting", "/v1/trial-balance")
         summary = {"business_date": day.isoformat(), "posted": posted, "run": run, "trial_balance": trial,
                    "seconds": round(time.monotonic() - started, 1)}
@@ -172,12 +180,15 @@ class Demo:
                 await asyncio.sleep(0.3)
 
     async def _daily_run(self, client: httpx.AsyncClient, day: date) -> dict[str, Any]:
-        """The day's summary (日拨付业务拨付汇总表), signed by the demo's accountant as JL art.11 asks."""
+        """The day's summary (日拨付业务拨付汇总表), prepared by the demo clerk and, with ``sign``, signed by the
+        demo's accountant as JL art.11 asks."""
+        prepared_by = actor_header(self.clerk.actor) if self.clerk else {}
         response = await client.post(f"{self.stack.url('disbursement')}/v1/runs/daily-disbursement",
-                                     headers=self.operator, json={"admdvs": DEMO_REGION, "business_date": day.isoformat()})
+                                     headers={**self.operator, **prepared_by},
+                                     json={"admdvs": DEMO_REGION, "business_date": day.isoformat()})
         _check(response)
         run = response.json()
-        if run["status"] != "computed":
+        if run["status"] != "computed" or not self.sign:
             return run
         response = await client.post(f"{self.stack.url('disbursement')}/v1/runs/{run['run_id']}/sign-off",
                                      headers=self.operator, json={"signed_by": DEMO_SIGNATORY})
@@ -214,4 +225,8 @@ class Demo:
                            f"{paid} yuan; run total {run['payment_total']}")
         self.console.print(f"Trial balance: debits {trial['total_debit']} = credits {trial['total_credit']} "
                            f"({'balanced' if trial['balanced'] else 'NOT BALANCED'})")
+        if run["status"] == "computed":
+            self.console.print(f"[bold]The run awaits a signature[/] (prepared by {run['prepared_by']}): sign it "
+                               f"in the console, {self.stack.url('console')}/runs/{run['run_id']}, as the approver "
+                               "below (or run with DEMO_SIGN=1 to sign it here).")
         self.console.print(f"Demo done in {summary['seconds']} s.")

@@ -37,13 +37,17 @@ SERVICES = [
     ServiceSpec("accounting", "accounting", 8005),
     ServiceSpec("bank-simulator", "bank_simulator", 8006),
 ]
-_COLOURS = ["36", "35", "33", "32", "34", "31"]
+#: The agency's console: a process of the system, started with the rest by ``make run``, reaching the others only
+#: through their APIs. Not in ``SERVICES``, which are the services with Kafka users and Kubernetes manifests.
+CONSOLE = ServiceSpec("console", "console", 8007)
+WITH_CONSOLE = [*SERVICES, CONSOLE]
+_COLOURS = ["36", "35", "33", "32", "34", "31", "37"]
 
 
 def configured_ports(env: dict[str, str] | None = None) -> dict[str, int]:
     """Each service's port: ``CLAIMS_PORT`` and the like when set, else the contract's default."""
     env = env if env is not None else dict(os.environ)
-    return {s.name: int(env.get(f"{s.env_prefix}_PORT") or s.default_port) for s in SERVICES}
+    return {s.name: int(env.get(f"{s.env_prefix}_PORT") or s.default_port) for s in WITH_CONSOLE}
 
 
 @dataclass
@@ -57,6 +61,8 @@ class Stack:
     #: Print each service's log to our stdout, prefixed; otherwise only to its file under ``log_dir``.
     echo: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: What this stack runs: the services, and the console where ``ports`` names it.
+    specs: list[ServiceSpec] = field(default_factory=lambda: list(SERVICES))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
@@ -70,6 +76,8 @@ class Stack:
             "JISHI_OPERATOR_TOKEN": self.operator_token,
             "JISHI_TOPIC_PREFIX": self.topic_prefix,
             f"{spec.env_prefix}_PORT": str(self.ports[spec.name]),
+            # Where each service answers, for the console (JISHI_CLAIMS_URL...).
+            **{f"JISHI_{s.env_prefix}_URL": self.url(s.name) for s in self.specs if s is not CONSOLE},
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -81,7 +89,7 @@ class Stack:
         running = {
             s.name: subprocess.Popen([sys.executable, "-m", s.module, "migrate"], env=self.env(s),
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=die_with_parent())
-            for s in SERVICES
+            for s in self.specs
         }
         failed = []
         for name, process in running.items():
@@ -93,7 +101,7 @@ class Stack:
             raise RuntimeError("migrations failed:\n" + "\n".join(failed))
 
     def start(self, names: list[str] | None = None, *, timeout: float = 90) -> None:
-        for spec in SERVICES:
+        for spec in self.specs:
             if names is None or spec.name in names:
                 self._spawn(spec)
         self.wait_ready(names, timeout=timeout)
@@ -106,13 +114,13 @@ class Stack:
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent(),
         )
         self.processes[spec.name] = process
-        colour = _COLOURS[SERVICES.index(spec) % len(_COLOURS)]
+        colour = _COLOURS[self.specs.index(spec) % len(_COLOURS)]
         log = open(self.log_dir / f"{spec.name}.log", "ab")
         threading.Thread(target=_pump, args=(process.stdout, log, spec.name, colour, self.echo), daemon=True).start()
 
     def wait_ready(self, names: list[str] | None = None, *, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
-        pending = [s.name for s in SERVICES if names is None or s.name in names]
+        pending = [s.name for s in self.specs if names is None or s.name in names]
         with httpx.Client(timeout=2) as client:
             while pending:
                 name = pending[0]
@@ -135,7 +143,7 @@ class Stack:
         process.wait(30)
 
     def restart(self, name: str) -> None:
-        spec = next(s for s in SERVICES if s.name == name)
+        spec = next(s for s in self.specs if s.name == name)
         self._spawn(spec)
         self.wait_ready([name])
 

@@ -38,3 +38,10 @@ def uv() -> Path:
 
 def npm() -> Path:
     return required("npm", install="apt-get update && apt-get install -y npm")
+
+
+def chromium() -> Path:
+    """Debian's Chromium, which the console's browser tests drive through Playwright (its own browser download
+    is not reachable from every machine; Debian's package is). ``make browser`` installs it with a CJK font."""
+    return required("chromium", env_var="JISHI_CHROMIUM", also=(Path("/usr/bin/chromium"),),
+                    install="make browser (apt-get install -y chromium fonts-wqy-zenhei, as root)")

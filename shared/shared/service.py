@@ -53,10 +53,12 @@ class Runtime(Generic[U]):
         background: Sequence[Callable[[Callable[[], U], asyncio.Event], Awaitable[None]]] = (),
         gauges: Sequence[DatabaseGauge] = (),
         ready_without_partitions: bool = False,
+        kafka: bool = True,
     ) -> None:
         """``gauges``: the service's own state for ``/metrics``, read from its database when scraped.
         ``ready_without_partitions``: for a service whose work is its API, which must not leave its
-        Service's endpoints while its consumer's group rebalances (claims: see its main.py)."""
+        Service's endpoints while its consumer's group rebalances (claims: see its main.py). ``kafka``: False for a
+        process that publishes and consumes nothing (the console, which acts through the services' APIs)."""
         self.settings = settings
         self.package = package
         self.engine = make_engine(settings)
@@ -70,6 +72,7 @@ class Runtime(Generic[U]):
             self.consumer = IdempotentConsumer(
                 settings, name=settings.SERVICE, subscriptions=subscriptions, uow_factory=self.uow
             )
+        self._kafka = kafka
         self._background = background
         self._ready_without_partitions = ready_without_partitions
         self._stopping = asyncio.Event()
@@ -90,10 +93,11 @@ class Runtime(Generic[U]):
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self.producer = make_producer(self.settings)
-        await self.producer.start()
-        self.relay = OutboxRelay(self.settings, self.producer)
-        self._tasks.append(self._watch(asyncio.create_task(self.relay.run(), name="outbox-relay")))
+        if self._kafka:
+            self.producer = make_producer(self.settings)
+            await self.producer.start()
+            self.relay = OutboxRelay(self.settings, self.producer)
+            self._tasks.append(self._watch(asyncio.create_task(self.relay.run(), name="outbox-relay")))
         if self.consumer is not None:
             self._tasks.append(self._watch(asyncio.create_task(self.consumer.run(), name="consumer")))
         for job in self._background:

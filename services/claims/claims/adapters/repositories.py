@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,17 @@ class Institutions:
             statement = statement.with_for_update()
         row = (await self._session.execute(statement)).scalar_one_or_none()
         return _institution(row) if row else None
+
+    async def listing(self, *, admdvs: str | None, limit: int,
+                      offset: int) -> tuple[list[tuple[Institution, str | None, datetime | None]], int]:
+        """A page of the registry in code order, each with its token's hash and issue time, and how many
+        institutions match in all."""
+        where = [InstitutionRow.admdvs == admdvs] if admdvs is not None else []
+        count = await self._session.scalar(select(func.count()).select_from(InstitutionRow).where(*where))
+        statement = (select(InstitutionRow).where(*where).order_by(InstitutionRow.fixmedins_code)
+                     .limit(limit).offset(offset))
+        rows = (await self._session.execute(statement)).scalars()
+        return [(_institution(r), r.token_hash, r.token_issued_at) for r in rows], int(count or 0)
 
     async def by_token_hash(self, token_hash: str) -> Institution | None:
         statement = select(InstitutionRow).where(InstitutionRow.token_hash == token_hash)

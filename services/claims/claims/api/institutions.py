@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from claims.api.deps import OperatorDep, UowDep, forget_tokens
 from claims.api.schemas import InstitutionIn, InstitutionOut
@@ -14,7 +15,7 @@ from claims.service.registry import (
     revoke_token,
     rotate_token,
 )
-from shared.contracts.codes import Code
+from shared.contracts.codes import Admdvs, Code
 from shared.problems import Problem, not_found
 
 router = APIRouter(prefix="/v1/institutions", tags=["institutions"], dependencies=[OperatorDep])
@@ -58,6 +59,16 @@ async def delete_token(fixmedins_code: Code, uow: UowDep, request: Request) -> d
     return {"fixmedins_code": fixmedins_code, "revoked_at": at.isoformat()}
 
 
+@router.get("")
+async def get_institutions(uow: UowDep, admdvs: Admdvs | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                           offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """The registry, a page at a time in code order; ``count`` is how many match in all."""
+    async with uow:
+        rows, count = await uow.institutions.listing(admdvs=admdvs, limit=limit, offset=offset)
+    return {"items": [_view(*row) for row in rows], "count": count,
+            "limit": limit, "offset": offset}
+
+
 @router.get("/{fixmedins_code}", responses={404: {"description": "No such institution"}})
 async def get_institution(fixmedins_code: Code, uow: UowDep) -> dict[str, Any]:
     """An institution as registered, and whether it holds a token (never the token)."""
@@ -66,6 +77,10 @@ async def get_institution(fixmedins_code: Code, uow: UowDep) -> dict[str, Any]:
         if institution is None:
             raise not_found(f"institution {fixmedins_code}")
         digest, issued_at = await uow.institutions.token_state(fixmedins_code)
+    return _view(institution, digest, issued_at)
+
+
+def _view(institution: Institution, digest: str | None, issued_at: datetime | None) -> dict[str, Any]:
     return {"fixmedins_code": institution.fixmedins_code, "fixmedins_name": institution.fixmedins_name,
             "admdvs": institution.admdvs, "fixmedins_type": institution.fixmedins_type,
             "hosp_lv": institution.hosp_lv, "bank_acct": institution.bank_acct.model_dump(mode="json"),

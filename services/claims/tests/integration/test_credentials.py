@@ -33,6 +33,10 @@ async def test_a_rotated_token_replaces_the_old_one_and_a_revoked_one_opens_noth
     assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
     shown = (await claims.client.get(f"/v1/institutions/{code}", headers=operator_headers())).json()
     assert shown["token"] == "revoked"
+    listed = (await claims.client.get("/v1/institutions", headers=operator_headers(),
+                                      params={"admdvs": institution.admdvs, "limit": 500})).json()
+    assert [i for i in listed["items"] if i["fixmedins_code"] == code] == [shown]  # the registry shows no token
+    assert listed["count"] >= len(listed["items"]) >= 1
 
 
 async def test_operators_endpoints_take_only_the_operator_token(claims: Claims) -> None:
