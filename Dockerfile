@@ -19,7 +19,7 @@ FROM ghcr.io/astral-sh/uv:0.13.9 AS uv
 
 FROM ${PYTHON_IMAGE} AS build
 COPY --from=uv /uv /usr/local/bin/uv
-ARG PACKAGES="jishi-claims jishi-audit jishi-disbursement jishi-bank-gateway jishi-accounting"
+ARG PACKAGES="jishi-claims jishi-audit jishi-disbursement jishi-bank-gateway jishi-accounting jishi-console"
 # Compiled bytecode: the root filesystem is read-only at run time, so nothing could be cached there later.
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
@@ -36,6 +36,7 @@ COPY services/audit/pyproject.toml services/audit/
 COPY services/disbursement/pyproject.toml services/disbursement/
 COPY services/bank-gateway/pyproject.toml services/bank-gateway/
 COPY services/accounting/pyproject.toml services/accounting/
+COPY services/console/pyproject.toml services/console/
 COPY launcher/pyproject.toml launcher/
 RUN uv sync --frozen --no-dev --no-install-workspace $(printf -- '--package %s ' $PACKAGES)
 
@@ -57,6 +58,6 @@ ENV PATH=/app/.venv/bin:$PATH \
     JISHI_SERVICE_MODULE=claims
 WORKDIR /app
 USER 10001:10001
-EXPOSE 8001 8002 8003 8004 8005 8006
+EXPOSE 8001 8002 8003 8004 8005 8006 8007
 # Each Deployment sets its own command; JISHI_SERVICE_MODULE picks the module for a plain `docker run`.
 CMD ["sh", "-c", "exec python -m \"$JISHI_SERVICE_MODULE\" serve"]

@@ -54,7 +54,7 @@ async def prepare_run(request: Request) -> Response:
     except Refusal as exc:
         await refused(request, who, "prepare_run", f"runs:{form.run_type}:{form.admdvs}", exc)
         return await _runs(request, who, page_status(exc), refusal=exc, prepare=data)
-    await record(request, who, "prepare_run", f"run:{run['run_id']}", run_type=form.run_type, request=body,
+    await record(request, who, "prepare_run", f"run:{run['run_id']}", run_type=form.run_type, asked=body,
                  status=run["status"], total=run["total"], policy_version=run["policy_version"])
     return done(f"/runs/{run['run_id']}", f"{title_of(run)}: {run['status']}")
 
