@@ -12,7 +12,7 @@ import kubernetes_validate
 import pytest
 
 from deploy import kafka_manifests
-from launcher.stack import SERVICES
+from launcher.stack import CONSOLE, SERVICES, WITH_CONSOLE
 from shared.contracts import topics
 from shared.contracts.topics import all_topic_names
 from tests.deploy.fields import custom_kinds, problems, trigger_problems
@@ -22,8 +22,10 @@ OVERLAYS = ["deploy/overlays/dev", "deploy/overlays/prod"]
 #: The oldest Kubernetes the manifests support (CronJob timeZone, the preStop sleep action) and a recent one.
 KUBERNETES = ["1.30.0", "1.33.0"]
 #: Peak RSS of one process under load, MiB (bench/e2e.py --records 6000 --rate 1000, sampled every second).
+#: The console's RSS after the browser suite's pages (tests/console), measured as the note in its Deployment says.
+CONSOLE_RSS_MIB = 125
 MEASURED_RSS_MIB = {"claims": 134, "audit": 114, "disbursement": 113, "bank-gateway": 94, "accounting": 93,
-                    "bank-simulator": 94}
+                    "bank-simulator": 94, "console": CONSOLE_RSS_MIB}
 SECRET_LIKE = re.compile(r"PASSWORD|TOKEN|SECRET|CREDENTIAL|PRIVATE|API_KEY", re.I)
 
 
@@ -200,14 +202,14 @@ def test_every_consumer_scales_on_its_lag_no_further_than_its_topics_partitions(
         assert sorted(t["metadata"]["topic"] for t in triggers) == sorted(consumed), service.name
         assert {t["metadata"]["consumerGroup"] for t in triggers} == {service.name}
         assert {int(t["metadata"]["lagThreshold"]) for t in triggers} == {kafka_manifests.LAG_THRESHOLD}
-    assert set(hpas) == kafka_manifests.SCALED_ON_CPU
+    assert set(hpas) == kafka_manifests.SCALED_ON_CPU | {CONSOLE.name}
 
 
 def test_the_autoscalers_own_the_replica_count_in_prod_and_dev_runs_one_of_each_with_the_simulator() -> None:
     prod, dev = render("deploy/overlays/prod"), render("deploy/overlays/dev")
     assert all("replicas" not in d["spec"] for d in of_kind(prod, "Deployment")), "kubectl apply would reset them"
     assert {d["metadata"]["name"]: d["spec"]["replicas"] for d in of_kind(dev, "Deployment")} == \
-        {s.name: 1 for s in SERVICES}
+        {s.name: 1 for s in WITH_CONSOLE}
     assert of_kind(dev, "ScaledObject") == of_kind(dev, "HorizontalPodAutoscaler") == []
     assert "bank-simulator" not in {d["metadata"]["name"] for d in of_kind(prod, "Deployment")}
     for deployment in of_kind(prod, "Deployment"):
@@ -303,6 +305,33 @@ def test_prometheus_scrapes_every_service_on_its_http_port(overlay: str) -> None
     (monitor,) = of_kind(objects, "ServiceMonitor")
     selector = monitor["spec"]["selector"]["matchLabels"]
     selected = [s for s in of_kind(objects, "Service") if selector.items() <= s["metadata"]["labels"].items()]
-    assert {s["metadata"]["name"] for s in selected} == {s.name for s in services_in(overlay)}
+    assert {s["metadata"]["name"] for s in selected} == {s.name for s in services_in(overlay)} | {CONSOLE.name}
     assert all(s["spec"]["ports"][0]["name"] == "http" for s in selected)
     assert monitor["spec"]["endpoints"] == [{"port": "http", "path": "/metrics", "interval": "30s"}]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_console_runs_on_its_own_database_role_with_no_kafka_user(overlay: str) -> None:
+    """The console acts only through the services' APIs: its own database (accounts, trail), the operator
+    token, and no Kafka credentials at all."""
+    objects = render(overlay)
+    spec = named(objects, "Deployment", CONSOLE.name)["spec"]["template"]["spec"]
+    (migrate,), (main,) = spec["initContainers"], spec["containers"]
+    assert migrate["command"] == ["python", "-m", "console", "migrate"]
+    assert main["command"] == ["python", "-m", "console", "serve"]
+    assert main["ports"][0]["containerPort"] == CONSOLE.default_port
+    secrets = {v["valueFrom"]["secretKeyRef"]["name"] for v in main["env"] if "valueFrom" in v}
+    assert secrets == {"jishi-db-console", "jishi-operator-token"}
+    (cluster,) = of_kind(objects, "Cluster")
+    assert {r["name"]: r["passwordSecret"]["name"] for r in cluster["spec"]["managed"]["roles"]}["console"] == \
+        "jishi-db-console"
+    assert {d["spec"]["name"]: d["spec"]["owner"] for d in of_kind(objects, "Database")}["jishi_console"] == "console"
+    assert "console" not in {u["metadata"]["name"] for u in of_kind(objects, "KafkaUser")}
+    config = named(objects, "ConfigMap", next(c["metadata"]["name"] for c in of_kind(objects, "ConfigMap")
+                                              if c["metadata"]["name"].startswith("console")))["data"]
+    for service in ("claims", "audit", "disbursement", "bank-gateway", "accounting"):
+        port = named(objects, "Service", service)["spec"]["ports"][0]["port"]
+        assert config[f"JISHI_{service.upper().replace('-', '_')}_URL"] == f"http://{service}:{port}"
+    measured = MEASURED_RSS_MIB["console"]
+    assert mib(main["resources"]["requests"]["memory"]) >= 1.2 * measured
+    assert mib(main["resources"]["limits"]["memory"]) >= 2 * measured

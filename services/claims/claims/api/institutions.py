@@ -61,7 +61,7 @@ async def delete_token(fixmedins_code: Code, uow: UowDep, request: Request) -> d
 
 @router.get("")
 async def get_institutions(uow: UowDep, admdvs: Admdvs | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                           offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                           offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
     """The registry, a page at a time in code order; ``count`` is how many match in all."""
     async with uow:
         rows, count = await uow.institutions.listing(admdvs=admdvs, limit=limit, offset=offset)

@@ -123,7 +123,7 @@ async def get_runs(uow: UowDep, admdvs: Admdvs | None = None, run_type: Annotate
         pattern="^(daily-disbursement|monthly-prepayment|monthly-settlement|special-cases|annual-clearing)$")] = None,
         status: Annotated[str | None, Query(pattern="^(computed|ordered|postponed)$")] = None,
         due_from: BusinessDay | None = None, due_to: BusinessDay | None = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
     """Runs, newest first, without their lines: filter by region, type, status and due date; ``count`` is how
     many match in all."""
     return await runs_listing(uow, limit=limit, offset=offset, admdvs=admdvs, run_type=run_type, status=status,
