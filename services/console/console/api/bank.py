@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -23,8 +24,9 @@ async def bank_page(request: Request) -> Response:
     status = request.query_params.get("status") or None
     status = status if status in STATUSES else None
     value_date = _day(request.query_params.get("value_date"))
-    vouchers = await services.get("bank-gateway", "/v1/vouchers", {"status": status, "limit": 200})
-    exceptions = await services.get("bank-gateway", "/v1/receipt-exceptions", {"limit": 20})
+    vouchers, exceptions = await asyncio.gather(
+        services.get("bank-gateway", "/v1/vouchers", {"status": status, "limit": 200}),
+        services.get("bank-gateway", "/v1/receipt-exceptions", {"limit": 20}))
     reconciliation, refusal = None, None
     if value_date is not None:
         try:

@@ -3,6 +3,7 @@ business-vs-finance consistency of a month (N art.19, art.22)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 
@@ -24,9 +25,10 @@ async def books_page(request: Request) -> Response:
     period = asked if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", asked) else datetime.now(SHANGHAI).strftime("%Y-%m")
     fund = request.query_params.get("fund") or None
     fund = fund if fund in ("310", "390") else None
-    trial = await services.get("accounting", "/v1/trial-balance", {"fund": fund})
-    advances = await services.get("accounting", "/v1/sub-ledger/advances", {"fund": fund})
-    consistency = await services.get("accounting", "/v1/consistency", {"period": period})
+    trial, advances, consistency = await asyncio.gather(
+        services.get("accounting", "/v1/trial-balance", {"fund": fund}),
+        services.get("accounting", "/v1/sub-ledger/advances", {"fund": fund}),
+        services.get("accounting", "/v1/consistency", {"period": period}))
     return render(request, "books.html", who, 422 if asked and asked != period else 200, trial=trial,
                   advances=advances, consistency=consistency, period=period, fund=fund or "",
                   errors={"period": "YYYY-MM"} if asked and asked != period else {})

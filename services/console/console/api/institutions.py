@@ -3,6 +3,7 @@ resume with a reason (N art.20-21), and token rotation, the new token shown once
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Annotated, Any
 
@@ -39,8 +40,8 @@ async def institution_page(request: Request, code: Code) -> Response:
 
 async def _institution(request: Request, who: Who, code: str, status_code: int = 200, **context: Any) -> Response:
     services = services_of(request)
-    institution = await services.get("claims", f"/v1/institutions/{code}")
-    enrollment = await services.get("disbursement", f"/v1/enrollments/{code}")
+    institution, enrollment = await asyncio.gather(services.get("claims", f"/v1/institutions/{code}"),
+                                                   services.get("disbursement", f"/v1/enrollments/{code}"))
     return render(request, "institution.html", who, status_code, institution=institution, enrollment=enrollment,
                   **context)
 

@@ -3,6 +3,7 @@ effective date, overrides), and a second person's approval or rejection — disb
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 
@@ -33,8 +34,9 @@ async def region_page(request: Request, admdvs: Admdvs) -> Response:
 
 async def _region(request: Request, who: Who, admdvs: str, status_code: int = 200, **context: Any) -> Response:
     services = services_of(request)
-    versions = (await services.get("disbursement", f"/v1/regions/{admdvs}/policy/versions"))["items"]
-    proposals = (await services.get("disbursement", f"/v1/regions/{admdvs}/policy/proposals"))["items"]
+    versions, proposals = (answer["items"] for answer in await asyncio.gather(
+        services.get("disbursement", f"/v1/regions/{admdvs}/policy/versions"),
+        services.get("disbursement", f"/v1/regions/{admdvs}/policy/proposals")))
     return render(request, "region.html", who, status_code, admdvs=admdvs, versions=list(reversed(versions)),
                   proposals=proposals, latest=versions[-1] if versions else None, **context)
 

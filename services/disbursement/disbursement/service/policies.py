@@ -49,9 +49,7 @@ async def approve_policy(admdvs: str, proposal_id: uuid.UUID, approved_by: str,
     version. The maker cannot approve (403), a rejected proposal cannot be (409)."""
     approved_by = signatory(approved_by)
     async with uow:
-        proposal = await uow.policy_proposals.get(admdvs, proposal_id, for_update=True)
-        if proposal is None:
-            raise NotFound(f"policy proposal {proposal_id} of region {admdvs}")
+        proposal = await _locked(uow, admdvs, proposal_id)
         if proposal.status == "approved":
             assert proposal.version is not None
             versions = (await uow.policies.versions([admdvs]))[admdvs]
@@ -74,9 +72,7 @@ async def reject_policy(admdvs: str, proposal_id: uuid.UUID, rejected_by: str, r
     """The checker sends a proposal back with a reason; nothing changes in force."""
     rejected_by = signatory(rejected_by)
     async with uow:
-        proposal = await uow.policy_proposals.get(admdvs, proposal_id, for_update=True)
-        if proposal is None:
-            raise NotFound(f"policy proposal {proposal_id} of region {admdvs}")
+        proposal = await _locked(uow, admdvs, proposal_id)
         if proposal.status == "approved":
             raise Conflict(f"proposal {proposal_id} is in force as version {proposal.version}; propose a new one")
         if proposal.status == "proposed":
@@ -87,6 +83,14 @@ async def reject_policy(admdvs: str, proposal_id: uuid.UUID, rejected_by: str, r
         view = proposal_view(proposal, await _in_force(uow, admdvs))
         await uow.commit()
     return view
+
+
+async def _locked(uow: DisbursementUnitOfWork, admdvs: str, proposal_id: uuid.UUID) -> PolicyProposal:
+    """The proposal, locked until the decision commits (two checkers at once: the second sees the first's)."""
+    proposal = await uow.policy_proposals.get(admdvs, proposal_id, for_update=True)
+    if proposal is None:
+        raise NotFound(f"policy proposal {proposal_id} of region {admdvs}")
+    return proposal
 
 
 async def proposals(admdvs: str, uow: DisbursementUnitOfWork, *, status: str | None) -> list[dict[str, Any]]:
