@@ -236,6 +236,24 @@ class EnrollmentChanged(_Payload):
     effective_at: AwareDatetime
 
 
+class RiskMeasureTaken(_Payload):
+    """An operator's measure on a risk warning (风险预警处置, N art.20-21, JL art.22-23): an interview reminder
+    (约谈提醒, recorded only); the institution's disbursement ratio lowered to ``ratio`` for settlements of
+    ``effective_from`` on, computed from now (a line already computed keeps its ratio); or its instant
+    settlement suspended from this moment (N art.21: nothing more paid, pending lines held)."""
+
+    measure_id: uuid.UUID
+    warning_id: uuid.UUID
+    fixmedins_code: Code
+    admdvs: Admdvs
+    measure: Literal["interview", "lower_ratio", "suspend"]
+    ratio: Ratio | None = None
+    effective_from: date | None = None
+    actor: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+    taken_at: AwareDatetime
+
+
 class AnnualClearing(_Payload):
     """What an annual-clearing payment (年度清算, N art.17, SX §3) clears, month by month, for the books
     (N art.19): ``amount`` of its payment = the deposits released + the special cases' approved cost − their

@@ -13,6 +13,7 @@ SETTLEMENT_REVERSED = Topic("claims.settlement-reversed", e.SettlementReversed)
 DECLARATION_SUBMITTED = Topic("claims.declaration-submitted", e.DeclarationSubmitted)
 SETTLEMENT_AUDITED = Topic("audit.settlement-audited", e.SettlementAudited)
 DEDUCTION_CONFIRMED = Topic("audit.deduction-confirmed", e.DeductionConfirmed)
+RISK_MEASURE_TAKEN = Topic("audit.risk-measure-taken", e.RiskMeasureTaken)
 LINE_COMPUTED = Topic("disbursement.line-computed", e.LineComputed)
 PAYMENT_ORDERED = Topic("disbursement.payment-ordered", e.PaymentOrdered)
 LINES_ORDERED = Topic("disbursement.lines-ordered", e.LinesOrdered)
@@ -33,6 +34,7 @@ ALL: list[Topic[Any]] = [
     DECLARATION_SUBMITTED,
     SETTLEMENT_AUDITED,
     DEDUCTION_CONFIRMED,
+    RISK_MEASURE_TAKEN,
     LINE_COMPUTED,
     PAYMENT_ORDERED,
     LINES_ORDERED,

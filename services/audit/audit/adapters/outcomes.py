@@ -11,22 +11,25 @@ from audit.adapters.tables import AuditOutcome
 # One statement a batch, its columns as arrays: asyncpg encodes them in C and PostgreSQL plans once.
 _INSERT = text("""
     INSERT INTO audit_outcomes (fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt,
-                                findings, record, sampled, sample_seed, sample_share, config_version, audited_at)
+                                findings, record, sampled, sample_seed, sample_share, config_version, audited_at,
+                                fund_pay_sumamt, risk_flags)
     SELECT fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt,
            CAST(findings AS jsonb), CAST(record AS jsonb), sampled, sample_seed, sample_share, config_version,
-           :audited_at
+           :audited_at, fund_pay_sumamt, string_to_array(nullif(risk_flags, ''), ',')
     FROM unnest(CAST(:fixmedins_code AS text[]), CAST(:setl_id AS text[]), CAST(:admdvs AS text[]),
                 CAST(:insutype AS text[]), CAST(:psn_no AS text[]), CAST(:business_date AS date[]),
                 CAST(:status AS text[]), CAST(CAST(:vola_amt AS text[]) AS numeric[]), CAST(:findings AS text[]),
                 CAST(:record AS text[]), CAST(:sampled AS boolean[]), CAST(:sample_seed AS bigint[]),
-                CAST(CAST(:sample_share AS text[]) AS numeric[]), CAST(:config_version AS integer[]))
+                CAST(CAST(:sample_share AS text[]) AS numeric[]), CAST(:config_version AS integer[]),
+                CAST(CAST(:fund_pay_sumamt AS text[]) AS numeric[]), CAST(:risk_flags AS text[]))
          AS u(fixmedins_code, setl_id, admdvs, insutype, psn_no, business_date, status, vola_amt, findings, record,
-              sampled, sample_seed, sample_share, config_version)
+              sampled, sample_seed, sample_share, config_version, fund_pay_sumamt, risk_flags)
     ON CONFLICT (fixmedins_code, setl_id) DO NOTHING
     RETURNING fixmedins_code, setl_id
 """)
 _COLUMNS = ("fixmedins_code", "setl_id", "admdvs", "insutype", "psn_no", "business_date", "status", "vola_amt",
-            "findings", "record", "sampled", "sample_seed", "sample_share", "config_version")
+            "findings", "record", "sampled", "sample_seed", "sample_share", "config_version", "fund_pay_sumamt",
+            "risk_flags")
 
 
 class Outcomes:
@@ -43,6 +46,8 @@ class Outcomes:
         # amounts as text: asyncpg encodes a Decimal ten times slower than a string, PostgreSQL reads both exactly
         params["vola_amt"] = [str(v) for v in params["vola_amt"]]
         params["sample_share"] = [str(v) for v in params["sample_share"]]
+        params["fund_pay_sumamt"] = [str(v) for v in params["fund_pay_sumamt"]]
+        params["risk_flags"] = [",".join(f) for f in params["risk_flags"]]  # one text each: unnest flattens arrays
         params["audited_at"] = audited_at
         return {(code, setl_id) for code, setl_id in await self._session.execute(_INSERT, params)}
 

@@ -133,9 +133,14 @@ class Findings:
 
     # reversals ----------------------------------------------------------------------------------------------
 
-    async def add_reversals(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            await self._session.execute(insert(Reversal).on_conflict_do_nothing(), rows)
+    async def add_reversals(self, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """Record reversals; returns those heard for the first time."""
+        if not rows:
+            return []
+        result = await self._session.execute(
+            insert(Reversal).values(rows).on_conflict_do_nothing()
+            .returning(Reversal.fixmedins_code, Reversal.setl_id))
+        return [(code, setl_id) for code, setl_id in result]
 
     async def reversed_among(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         keys = list(keys)

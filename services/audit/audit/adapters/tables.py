@@ -40,6 +40,10 @@ class AuditOutcome(Table, table=True):
     sample_share: Decimal | None = Field(sa_column=sa.Column(sa.Numeric(5, 4), nullable=True))
     #: The region's configuration version the record was judged under (0: the defaults).
     config_version: int | None = Field(sa_column=sa.Column(sa.Integer, nullable=True))
+    #: The settlement's fund payment and what the risk indicators counted it as (``high_cost``, ``repeat``,
+    #: ``late``): a warning lists its records from here.
+    fund_pay_sumamt: Decimal | None = money(nullable=True)
+    risk_flags: list[str] | None = Field(default=None, sa_column=sa.Column(ARRAY(sa.Text), nullable=True))
 
 
 class PersonDay(Table, table=True):
@@ -165,3 +169,76 @@ class AuditConfigVersion(Table, table=True):
     version: int = Field(primary_key=True)
     config: dict[str, Any] = jsonb()
     created_at: datetime = timestamp()
+
+
+class RiskDay(Table, table=True):
+    """An institution's day as the risk indicators count it, grown as its records are audited."""
+
+    __tablename__ = "risk_days"
+    __table_args__ = (sa.Index("risk_days_by_region", "admdvs", "day"),)
+
+    fixmedins_code: str = Field(primary_key=True, max_length=30)
+    day: date = Field(primary_key=True)
+    admdvs: str = Field(max_length=6)
+    records: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    fund_pay: Decimal = money()
+    high_cost: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+    repeats: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+    late: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+    violations: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+    reversals: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))
+
+
+class RiskConfigVersion(Table, table=True):
+    """A region's risk indicators, one row per version; the highest is in force."""
+
+    __tablename__ = "risk_config_versions"
+
+    admdvs: str = Field(primary_key=True, max_length=6)
+    version: int = Field(primary_key=True)
+    config: dict[str, Any] = jsonb()
+    changed_by: str = Field(max_length=100)
+    created_at: datetime = timestamp()
+
+
+class RiskWarning(Table, table=True):
+    """A warning on one institution's day and indicator; raised once, turned red at most once."""
+
+    __tablename__ = "risk_warnings"
+    __table_args__ = (
+        sa.UniqueConstraint("fixmedins_code", "day", "indicator", name="risk_warnings_one_per_day_indicator"),
+        sa.Index("risk_warnings_by_region", "admdvs", "status", "seq"),
+    )
+
+    warning_id: uuid.UUID = Field(primary_key=True)
+    seq: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(), nullable=False, unique=True))
+    fixmedins_code: str = Field(max_length=30)
+    admdvs: str = Field(max_length=6)
+    day: date
+    indicator: str = Field(max_length=30)
+    basis: str = Field(max_length=12)
+    level: str = Field(max_length=6)
+    value: Decimal = Field(sa_column=sa.Column(sa.Numeric(24, 4), nullable=False))
+    figure: Decimal = Field(sa_column=sa.Column(sa.Numeric(24, 4), nullable=False))
+    reference: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(24, 4), nullable=True))
+    threshold: Decimal = Field(sa_column=sa.Column(sa.Numeric(24, 4), nullable=False))
+    records: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    config_version: int
+    status: str = Field(max_length=10, default="open")
+    raised_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class RiskMeasure(Table, table=True):
+    """An operator's measure on a warning, appended, never changed (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "risk_measures"
+
+    measure_id: uuid.UUID = Field(primary_key=True)
+    warning_id: uuid.UUID = Field(foreign_key="risk_warnings.warning_id", index=True)
+    measure: str = Field(max_length=12)
+    ratio: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(5, 4), nullable=True))
+    effective_from: date | None = None
+    actor: str = Field(max_length=100)
+    reason: str = Field(max_length=500)
+    taken_at: datetime = timestamp()

@@ -1,7 +1,8 @@
 """Auditing recorded settlements (智能审核, N art.13, JL art.13): every record through the region's rules, in
 batches: the batch's history read in one query per index table, the rules run in Python, the results written
 set by set. A suspicious record, or a passed one the random sample chose, waits for a reviewer; a violation
-only clear-cut rules found is deducted at once where the region auto-confirms."""
+only clear-cut rules found is deducted at once where the region auto-confirms. Each record audited counts in its
+institution's risk indicators in the same transaction (N art.20)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from typing import Any
 
 from audit.domain.catalogue import Catalogue
 from audit.domain.config import RegionAudit
+from audit.domain.history import History
 from audit.domain.library import Facts, Subject
 from audit.domain.outcome import Outcome, audit_record
 from audit.domain.review import AUTOMATIC_REVIEWER, deduction_id_of, finding_id_of, opening
+from audit.domain.risk import one_record, risk_flags
 from audit.domain.sampling import is_sampled
 from audit.service.configs import RegionConfigs
+from audit.service.risk import RiskConfigs, tally, watch
 from audit.service.uow import AuditUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import period_of
@@ -33,10 +37,12 @@ class Judged:
     region: RegionAudit
     outcome: Outcome
     sampled: bool
+    #: What the risk indicators count it as (``high_cost``, ``repeat``, ``late``).
+    risk_flags: list[str]
 
 
 async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditUnitOfWork, *,
-                            catalogue: Catalogue, configs: RegionConfigs) -> None:
+                            catalogue: Catalogue, configs: RegionConfigs, risks: RiskConfigs) -> None:
     batch: dict[tuple[str, str], tuple[Event[SettlementRecorded], Subject]] = {}
     for event in events:
         p = event.payload
@@ -44,6 +50,7 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
         batch.setdefault(subject.key, (event, subject))  # claims records a settlement once: the first stands
     subjects = [s for _, s in batch.values()]
     regions = await configs.in_force(uow, {s.admdvs for s in subjects})
+    region_risks = await risks.in_force(uow, {s.admdvs for s in subjects})
     await uow.index.lock_persons(s.psn_no for s in subjects)
     history = await uow.index.history(subjects)
     facts = Facts(catalogue, history)
@@ -51,14 +58,22 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
     for event, subject in batch.values():
         region = regions[subject.admdvs]
         outcome = audit_record(subject, facts, region.enabled)
+        flags = risk_flags(subject.record.fund_pay_sumamt, repeat=_repeat(subject, history),
+                           lateness=event.payload.accepted_at - subject.record.setl_time,
+                           config=region_risks[subject.admdvs].config)
         history.add(subject)  # later records of this batch see this one
         sampled = outcome.status == "pass" and is_sampled(region.config.sample_seed, region.config.sample_share,
                                                           *subject.key)
-        judged.append(Judged(event, subject, region, outcome, sampled))
+        judged.append(Judged(event, subject, region, outcome, sampled, flags))
     now = datetime.now(UTC)
     inserted = await uow.outcomes.add_new([_outcome_row(j) for j in judged], now)
     fresh = [j for j in judged if j.subject.key in inserted]
     await uow.index.add([j.subject for j in fresh])
+    reversed_keys = await uow.findings.reversed_among(j.subject.key for j in fresh)
+    await watch(uow, tally((j.subject.fixmedins_code, j.subject.admdvs, j.subject.day,
+                            one_record(j.subject.record.fund_pay_sumamt, j.risk_flags,
+                                       violation=j.outcome.status != "pass", reversed_=j.subject.key in reversed_keys))
+                           for j in fresh), region_risks, now)
     opened, deducted = await _queue(fresh, uow, now)
     for j in fresh:
         r = j.subject.record
@@ -78,6 +93,11 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
             key=j.subject.fixmedins_code,
             correlation_id=j.event.correlation_id,
         )
+
+
+def _repeat(subject: Subject, history: History) -> bool:
+    """重复就诊: the person already settled at the same institution on the record's day."""
+    return any(c.fixmedins_code == subject.fixmedins_code for c in history.others_on(subject, subject.day))
 
 
 def passed_envelope(s: Subject, *, sampled: bool, under_review: bool, audited_at: datetime,
@@ -180,4 +200,6 @@ def _outcome_row(j: Judged) -> dict[str, Any]:
         "sample_seed": j.region.config.sample_seed,
         "sample_share": j.region.config.sample_share,
         "config_version": j.region.version,
+        "fund_pay_sumamt": s.record.fund_pay_sumamt,
+        "risk_flags": j.risk_flags,
     }
