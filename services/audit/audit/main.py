@@ -15,7 +15,7 @@ from audit.settings import AuditSettings
 from shared.observability.metrics import DatabaseGauge
 from shared.service import Runtime, service_app
 
-#: For the alerts JishiRiskWarningRed / Yellow (N art.20): warnings no operator has acted on yet.
+#: For the alert JishiRiskWarningRed (N art.20): warnings no operator has acted on yet.
 RISK_WARNINGS_OPEN = DatabaseGauge(
     "jishi_risk_warnings_open", "Risk warnings no operator has acted on, by region and level (N art.20)",
     "SELECT admdvs, level, count(*) FROM risk_warnings WHERE status = 'open' GROUP BY admdvs, level",

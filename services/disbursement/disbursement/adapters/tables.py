@@ -365,3 +365,32 @@ class FundRequest(Table, table=True):
     requested_by: str = Field(max_length=100)
     requested_at: datetime = timestamp()
     policy_version: int
+
+
+class RiskMeasure(Table, table=True):
+    """A measure audit's operators took on a risk warning (``audit.risk-measure-taken``), as carried out here:
+    ``applied`` (a ratio cap, a suspension), ``refused`` (a suspension the enrollment cannot make, with why),
+    or ``noted`` (an interview reminder, nothing to carry out)."""
+
+    __tablename__ = "risk_measures"
+    __table_args__ = (
+        sa.CheckConstraint("measure IN ('interview', 'lower_ratio', 'suspend')", name="risk_measure_kind"),
+        sa.CheckConstraint("outcome IN ('applied', 'refused', 'noted')", name="risk_measure_outcome"),
+        sa.CheckConstraint("(measure = 'lower_ratio') = (ratio IS NOT NULL AND effective_from IS NOT NULL)",
+                           name="risk_measure_cap"),
+        sa.Index("risk_measures_by_institution", "fixmedins_code", "taken_at"),
+    )
+
+    measure_id: uuid.UUID = Field(primary_key=True)
+    warning_id: uuid.UUID
+    fixmedins_code: str = Field(max_length=30)
+    admdvs: str = Field(max_length=6)
+    measure: str = Field(max_length=12)
+    ratio: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(5, 4), nullable=True))
+    effective_from: date | None = None
+    actor: str = Field(max_length=100)
+    reason: str = Field(max_length=500)
+    taken_at: datetime = timestamp()
+    outcome: str = Field(max_length=10)
+    detail: str | None = Field(default=None, max_length=500)
+    recorded_at: datetime = timestamp()

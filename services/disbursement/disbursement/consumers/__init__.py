@@ -1,4 +1,5 @@
-"""What disbursement listens to: institutions, settlements and their audit, and the bank's outcomes."""
+"""What disbursement listens to: institutions, settlements and their audit, risk measures, and the bank's
+outcomes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from disbursement.service.adjustments import (
 from disbursement.service.institutions import on_institutions_registered
 from disbursement.service.lines import on_settlements_audited, on_settlements_recorded
 from disbursement.service.payments import on_payments_confirmed, on_payments_rejected
+from disbursement.service.risk import on_risk_measures_taken
 from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.messaging.consumer import Subscription
@@ -18,6 +20,8 @@ from shared.messaging.consumer import Subscription
 subscriptions: list[Subscription[DisbursementUnitOfWork]] = [
     # Institutions first: a batch that brings an institution and its settlements can pay them.
     Subscription(topics.INSTITUTION_REGISTERED, on_institutions_registered),
+    # Measures before settlements: a cap or a suspension in the same batch applies to its records' lines.
+    Subscription(topics.RISK_MEASURE_TAKEN, on_risk_measures_taken),
     Subscription(topics.SETTLEMENT_RECORDED, on_settlements_recorded),
     Subscription(topics.SETTLEMENT_AUDITED, on_settlements_audited),
     Subscription(topics.SETTLEMENT_REVERSED, on_settlements_reversed),

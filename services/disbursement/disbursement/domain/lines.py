@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -38,3 +40,24 @@ def payable_base(audit_mode: AuditMode, audit_status: AuditStatus | None, fund_p
     if audit_status == "violation":
         return max(fund_pay_sumamt - vola_amt, ZERO)
     return None
+
+
+@dataclass(frozen=True)
+class RatioCap:
+    """A lowered disbursement ratio for one institution (风险预警处置, N art.20-21): settlements of
+    ``effective_from`` on are paid at no more than ``ratio`` daily; the monthly settlement still squares the
+    month to what is owed (JL art.13), so the cap delays money, it never takes it."""
+
+    effective_from: date
+    ratio: Decimal
+    taken_at: datetime
+
+
+def capped_ratio(ratio: Decimal, caps: list[RatioCap], business_date: date) -> Decimal:
+    """The policy's ratio, or the latest cap in force on the settlement's date if that is lower: a later
+    measure replaces an earlier one, and no measure raises the ratio above the region's policy."""
+    in_force = [c for c in caps if c.effective_from <= business_date]
+    if not in_force:
+        return ratio
+    latest = max(in_force, key=lambda c: (c.effective_from, c.taken_at))
+    return min(ratio, latest.ratio)

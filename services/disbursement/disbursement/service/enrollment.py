@@ -26,26 +26,35 @@ async def change_enrollment(fixmedins_code: str, action: Action, reason: str, uo
         raise Refused("effective_at is in the future; record a change when it takes effect",
                       errors=[{"field": "effective_at", "message": "must not be in the future"}])
     async with uow:
-        payee = (await uow.institutions.payees([fixmedins_code])).get(fixmedins_code)
-        if payee is None:
-            raise NotFound(f"institution {fixmedins_code} is not registered (or its registration has not reached "
-                           "disbursement yet)")
-        current = await uow.enrollments.get(fixmedins_code, for_update=True)
-        try:
-            state = next_state(current.state if current else "none", action)  # type: ignore[arg-type]
-        except InvalidTransition as exc:
-            raise Refused(str(exc), errors=[{"field": "action", "message": str(exc)}]) from exc
-        if action == "enroll":
-            await _check_criteria(uow, payee, criteria, effective_at)
-        await uow.enrollments.record(fixmedins_code=fixmedins_code, admdvs=payee.admdvs, action=action, state=state,
-                                     paths=paths if action == "enroll" else (current.paths if current else None),
-                                     reason=reason, effective_at=effective_at, recorded_at=now, criteria=criteria)
-        uow.outbox.add(topics.ENROLLMENT_CHANGED, EnrollmentChanged(
-            fixmedins_code=fixmedins_code, admdvs=payee.admdvs, state=state, action=action, reason=reason,
-            effective_at=effective_at), key=fixmedins_code)
+        await apply_enrollment_change(uow, fixmedins_code, action, reason, effective_at=effective_at, now=now,
+                                      paths=paths, criteria=criteria)
         view = await _view(uow, fixmedins_code)
         await uow.commit()
     return view
+
+
+async def apply_enrollment_change(uow: DisbursementUnitOfWork, fixmedins_code: str, action: Action, reason: str, *,
+                                  effective_at: datetime, now: datetime, paths: list[str] | None = None,
+                                  criteria: dict[str, Any] | None = None) -> None:
+    """The change inside the caller's transaction (an operator's request, or a risk measure from audit);
+    ``NotFound`` or ``Refused`` before anything is written."""
+    payee = (await uow.institutions.payees([fixmedins_code])).get(fixmedins_code)
+    if payee is None:
+        raise NotFound(f"institution {fixmedins_code} is not registered (or its registration has not reached "
+                       "disbursement yet)")
+    current = await uow.enrollments.get(fixmedins_code, for_update=True)
+    try:
+        state = next_state(current.state if current else "none", action)  # type: ignore[arg-type]
+    except InvalidTransition as exc:
+        raise Refused(str(exc), errors=[{"field": "action", "message": str(exc)}]) from exc
+    if action == "enroll":
+        await _check_criteria(uow, payee, criteria, effective_at)
+    await uow.enrollments.record(fixmedins_code=fixmedins_code, admdvs=payee.admdvs, action=action, state=state,
+                                 paths=paths if action == "enroll" else (current.paths if current else None),
+                                 reason=reason, effective_at=effective_at, recorded_at=now, criteria=criteria)
+    uow.outbox.add(topics.ENROLLMENT_CHANGED, EnrollmentChanged(
+        fixmedins_code=fixmedins_code, admdvs=payee.admdvs, state=state, action=action, reason=reason,
+        effective_at=effective_at), key=fixmedins_code)
 
 
 async def _check_criteria(uow: DisbursementUnitOfWork, payee: Payee, criteria: dict[str, Any] | None,
@@ -76,4 +85,10 @@ async def _view(uow: DisbursementUnitOfWork, fixmedins_code: str) -> dict[str, A
         "history": [{"action": h.action, "state": h.state, "reason": h.reason,
                      "effective_at": h.effective_at.isoformat(), "recorded_at": h.recorded_at.isoformat(),
                      "criteria": h.criteria} for h in history],
+        "risk_measures": [{"measure_id": str(m.measure_id), "warning_id": str(m.warning_id), "measure": m.measure,
+                           "ratio": None if m.ratio is None else f"{m.ratio:.4f}",
+                           "effective_from": m.effective_from.isoformat() if m.effective_from else None,
+                           "taken_by": m.actor, "reason": m.reason, "taken_at": m.taken_at.isoformat(),
+                           "outcome": m.outcome, "detail": m.detail}
+                          for m in await uow.risk_measures.of_institution(fixmedins_code)],
     }

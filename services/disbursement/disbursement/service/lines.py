@@ -8,7 +8,7 @@ from typing import Any
 
 from disbursement.adapters.tables import Intake, Line
 from disbursement.domain.batches import open_batch
-from disbursement.domain.lines import disbursement_line, payable_base
+from disbursement.domain.lines import RatioCap, capped_ratio, disbursement_line, payable_base
 from disbursement.domain.versions import policy_in_force
 from disbursement.service.adjustments import record_deductions
 from disbursement.service.funds import fund_folder
@@ -64,10 +64,12 @@ async def compute_lines(uow: DisbursementUnitOfWork, *, keys: list[tuple[str, st
     versions = await uow.policies.versions(regions)
     await uow.lines.lock_batches(regions, exclusive=False)
     closed = await uow.lines.closed_batches(regions, min(w.business_date for w in waiting if w.business_date))
+    caps = await uow.risk_measures.caps({w.fixmedins_code for w in waiting})
     now = datetime.now(UTC)
     lines: list[dict[str, Any]] = []
     for intake in waiting:
-        line = _line(intake, versions.get(intake.admdvs or "", []), closed.get(intake.admdvs or "", set()), now)
+        line = _line(intake, versions.get(intake.admdvs or "", []), closed.get(intake.admdvs or "", set()),
+                     caps.get(intake.fixmedins_code, []), now)
         if line is None:
             continue
         lines.append({**line.model_dump(), "period": period_of(line.business_date)})
@@ -79,7 +81,8 @@ async def compute_lines(uow: DisbursementUnitOfWork, *, keys: list[tuple[str, st
     return len(lines)
 
 
-def _line(intake: Intake, versions: list[Any], closed: set[date], now: datetime) -> LineComputed | None:
+def _line(intake: Intake, versions: list[Any], closed: set[date], caps: list[RatioCap],
+          now: datetime) -> LineComputed | None:
     assert intake.business_date and intake.insutype and intake.med_type and intake.admdvs
     assert intake.fund_pay_sumamt is not None
     in_force = policy_in_force(versions, intake.business_date)
@@ -90,6 +93,7 @@ def _line(intake: Intake, versions: list[Any], closed: set[date], now: datetime)
                         intake.fund_pay_sumamt, intake.vola_amt or ZERO)
     if ratio is None or base is None:
         return None
+    ratio = capped_ratio(ratio, caps, intake.business_date)
     return LineComputed(
         line_id=uuid.uuid4(), fixmedins_code=intake.fixmedins_code, admdvs=intake.admdvs, setl_id=intake.setl_id,
         insutype=intake.insutype, med_type=intake.med_type, business_date=intake.business_date,

@@ -11,6 +11,7 @@ from disbursement.adapters.repositories import (
     Payments,
     Policies,
     PolicyProposals,
+    RiskMeasures,
     Runs,
     SpecialCases,
 )
@@ -32,6 +33,7 @@ class DisbursementUnitOfWork(UnitOfWork):
     assessments: Assessments
     declarations: Declarations
     consistency: ConsistencyChecks
+    risk_measures: RiskMeasures
 
     def _start(self) -> None:
         self.institutions = Institutions(self.session)
@@ -48,3 +50,4 @@ class DisbursementUnitOfWork(UnitOfWork):
         self.assessments = Assessments(self.session)
         self.declarations = Declarations(self.session)
         self.consistency = ConsistencyChecks(self.session)
+        self.risk_measures = RiskMeasures(self.session)

@@ -3,11 +3,12 @@ when, by the region's audit mode (N art.13)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from disbursement.domain.lines import disbursement_line, payable_base
+from disbursement.domain.lines import RatioCap, capped_ratio, disbursement_line, payable_base
 from shared.money import total
 
 D = Decimal
@@ -90,3 +91,16 @@ def test_the_ratio_applies_to_the_payable_base():  # N art.13, JL art.11
     # a violation of 120.00 on 800.00 under audit_first at 60 %: 680.00 × 0.6 = 408.00
     base = payable_base("audit_first", "violation", D("800.00"), D("120.00"))
     assert disbursement_line(base, D("0.60")) == D("408.00")
+
+
+def test_a_risk_cap_lowers_the_ratio_from_its_date_and_never_raises_it() -> None:
+    """N art.21, JL art.22-23: the latest cap in force on the settlement's date, never above the policy."""
+    monday, tuesday = datetime(2025, 9, 1, 9, tzinfo=UTC), datetime(2025, 9, 2, 9, tzinfo=UTC)
+    caps = [RatioCap(date(2025, 9, 10), Decimal("0.3"), monday), RatioCap(date(2025, 9, 20), Decimal("0.5"), tuesday)]
+    policy = Decimal("0.6")
+    assert capped_ratio(policy, caps, date(2025, 9, 9)) == policy
+    assert capped_ratio(policy, caps, date(2025, 9, 10)) == Decimal("0.3")
+    assert capped_ratio(policy, caps, date(2025, 9, 25)) == Decimal("0.5")
+    assert capped_ratio(policy, [RatioCap(date(2025, 9, 1), Decimal("0.9"), monday)], date(2025, 9, 2)) == policy
+    replaced = caps + [RatioCap(date(2025, 9, 10), Decimal("0.4"), tuesday)]  # the same date, decided later
+    assert capped_ratio(policy, replaced, date(2025, 9, 12)) == Decimal("0.4")

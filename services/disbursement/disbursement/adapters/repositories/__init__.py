@@ -12,9 +12,10 @@ from disbursement.adapters.repositories.ledgers import (
 )
 from disbursement.adapters.repositories.lines import ClaimedGroup, Lines
 from disbursement.adapters.repositories.policies import Policies, PolicyProposals
+from disbursement.adapters.repositories.risk import RiskMeasures
 from disbursement.adapters.repositories.runs import Payments, Runs
 
 __all__ = [
     "Assessments", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "FundRequests", "Institutions", "IntakeRepository",
-    "Lines", "MonthTotals", "Payee", "Payments", "Policies", "PolicyProposals", "Runs", "SettledRecord", "SpecialCases",
+    "Lines", "MonthTotals", "Payee", "Payments", "Policies", "PolicyProposals", "RiskMeasures", "Runs", "SettledRecord", "SpecialCases",
 ]
