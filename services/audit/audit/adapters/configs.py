@@ -8,30 +8,33 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-class AuditConfigs:
-    """Regions' audit configurations, version by version (the highest version is in force)."""
+class RegionVersions:
+    """A region's configuration, version by version (the highest version is in force): the audit rules'
+    (``audit_config_versions``) and the risk indicators' (``risk_config_versions``)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, session: AsyncSession, table: str) -> None:
+        self._session, self._table = session, table
 
     async def latest(self, regions: set[str]) -> dict[str, tuple[int, dict[str, Any]]]:
         if not regions:
             return {}
-        result = await self._session.execute(text("""
-            SELECT DISTINCT ON (admdvs) admdvs, version, config FROM audit_config_versions
+        result = await self._session.execute(text(f"""
+            SELECT DISTINCT ON (admdvs) admdvs, version, config FROM {self._table}
             WHERE admdvs = ANY(CAST(:regions AS text[])) ORDER BY admdvs, version DESC
         """), {"regions": sorted(regions)})
         return {admdvs: (version, config) for admdvs, version, config in result}
 
-    async def append(self, admdvs: str, config: dict[str, Any], at: datetime) -> int:
-        """Record a new version; concurrent changes of one region queue behind each other, never collide."""
-        await self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext('audit-config:' || :admdvs))"),
-                                    {"admdvs": admdvs})
-        result = await self._session.execute(text("""
-            INSERT INTO audit_config_versions (admdvs, version, config, created_at)
-            SELECT CAST(:admdvs AS text), coalesce(max(version), 0) + 1, CAST(:config AS jsonb), :at
-            FROM audit_config_versions WHERE admdvs = :admdvs
+    async def append(self, admdvs: str, config: dict[str, Any], at: datetime, **columns: str) -> int:
+        """Record a new version (with the table's own ``columns``, such as who changed it); concurrent changes
+        of one region queue behind each other, never collide."""
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:lock || :admdvs))"),
+                                    {"lock": f"{self._table}:", "admdvs": admdvs})
+        names = "".join(f", {name}" for name in columns)
+        values = "".join(f", :{name}" for name in columns)
+        result = await self._session.execute(text(f"""
+            INSERT INTO {self._table} (admdvs, version, config, created_at{names})
+            SELECT CAST(:admdvs AS text), coalesce(max(version), 0) + 1, CAST(:config AS jsonb), :at{values}
+            FROM {self._table} WHERE admdvs = :admdvs
             RETURNING version
-        """), {"admdvs": admdvs, "config": json.dumps(config, ensure_ascii=False), "at": at})
+        """), {"admdvs": admdvs, "config": json.dumps(config, ensure_ascii=False), "at": at, **columns})
         return int(result.scalar_one())
-

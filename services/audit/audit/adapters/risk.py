@@ -3,10 +3,9 @@ the measures taken on them. Each batch touches them in a few set statements, nev
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -109,28 +108,6 @@ class RiskBook:
         """), {"regions": [p[0] for p in pairs], "days": [p[1] for p in pairs]})
         return {(r.admdvs, r.day): DayFigures(int(r.records), r.fund_pay, int(r.high_cost), int(r.repeats),
                                               int(r.late), int(r.violations), int(r.reversals)) for r in result}
-
-    # the regions' indicators ---------------------------------------------------------------------------------
-
-    async def configs(self, regions: set[str]) -> dict[str, tuple[int, dict[str, Any]]]:
-        if not regions:
-            return {}
-        result = await self._session.execute(text("""
-            SELECT DISTINCT ON (admdvs) admdvs, version, config FROM risk_config_versions
-            WHERE admdvs = ANY(CAST(:regions AS text[])) ORDER BY admdvs, version DESC
-        """), {"regions": sorted(regions)})
-        return {admdvs: (version, config) for admdvs, version, config in result}
-
-    async def append_config(self, admdvs: str, config: dict[str, Any], changed_by: str, at: datetime) -> int:
-        await self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext('risk-config:' || :admdvs))"),
-                                    {"admdvs": admdvs})
-        result = await self._session.execute(text("""
-            INSERT INTO risk_config_versions (admdvs, version, config, changed_by, created_at)
-            SELECT CAST(:admdvs AS text), coalesce(max(version), 0) + 1, CAST(:config AS jsonb), :by, :at
-            FROM risk_config_versions WHERE admdvs = :admdvs
-            RETURNING version
-        """), {"admdvs": admdvs, "config": json.dumps(config, ensure_ascii=False), "by": changed_by, "at": at})
-        return int(result.scalar_one())
 
     # warnings --------------------------------------------------------------------------------------------------
 

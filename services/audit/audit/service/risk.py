@@ -48,7 +48,7 @@ class RiskConfigs:
         self._parsed: dict[tuple[str, int], RegionRisk] = {}
 
     async def in_force(self, uow: AuditUnitOfWork, regions: set[str]) -> dict[str, RegionRisk]:
-        latest = await uow.risk.configs(regions)
+        latest = await uow.risk_configs.latest(regions)
         return {admdvs: self._parse(admdvs, *latest.get(admdvs, (0, {}))) for admdvs in regions}
 
     def _parse(self, admdvs: str, version: int, raw: dict[str, Any]) -> RegionRisk:

@@ -137,7 +137,7 @@ async def replace_risk_config(admdvs: str, body: dict[str, Any], changed_by: str
     except ValidationError as exc:
         raise InvalidConfig(field_errors(exc.errors())) from exc
     async with uow:
-        version = await uow.risk.append_config(admdvs, config.model_dump(mode="json"), changed_by,
-                                               datetime.now(UTC))
+        version = await uow.risk_configs.append(admdvs, config.model_dump(mode="json"), datetime.now(UTC),
+                                                changed_by=changed_by)
         await uow.commit()
     return RegionRisk(admdvs, version, config)

@@ -1,4 +1,4 @@
-from audit.adapters.configs import AuditConfigs
+from audit.adapters.configs import RegionVersions
 from audit.adapters.index import AuditIndex
 from audit.adapters.outcomes import Outcomes
 from audit.adapters.review import Findings
@@ -10,12 +10,14 @@ class AuditUnitOfWork(UnitOfWork):
     outcomes: Outcomes
     index: AuditIndex
     findings: Findings
-    configs: AuditConfigs
+    configs: RegionVersions
+    risk_configs: RegionVersions
     risk: RiskBook
 
     def _start(self) -> None:
         self.outcomes = Outcomes(self.session)
         self.index = AuditIndex(self.session)
         self.findings = Findings(self.session)
-        self.configs = AuditConfigs(self.session)
+        self.configs = RegionVersions(self.session, "audit_config_versions")
+        self.risk_configs = RegionVersions(self.session, "risk_config_versions")
         self.risk = RiskBook(self.session)
