@@ -21,8 +21,7 @@ async def on_risk_measures_taken(events: list[Event[RiskMeasureTaken]], uow: Dis
     rows = []
     for m in sorted((m for m in measures.values() if m.measure_id not in seen), key=lambda m: m.taken_at):
         outcome, detail = await _carry_out(m, uow, now)
-        rows.append({**m.model_dump(exclude={"fixmedins_code"}), "fixmedins_code": m.fixmedins_code,
-                     "outcome": outcome, "detail": detail, "recorded_at": now})
+        rows.append({**m.model_dump(), "outcome": outcome, "detail": detail, "recorded_at": now})
     await uow.risk_measures.add(rows)
 
 
