@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from launcher.testing import eventually, operator_headers
 from launcher.tools import chromium
 from tests.console.conftest import Console, artefact
-from tests.console.world import DAY, a_region
+from tests.console.world import DAY, a_region, its_warning
 
 pytestmark = pytest.mark.e2e
 
@@ -182,14 +182,45 @@ async def test_a_policy_change_waits_for_a_second_person(console: Console, brows
     assert (versions[-1]["proposed_by"], versions[-1]["approved_by"]) == ("王经办 (wang.clerk)", "李复核 (li.approver)")
 
 
+async def test_a_reviewer_lowers_a_warned_institutions_ratio_from_its_warning(
+        console: Console, browser: Browser, region: str) -> None:
+    """N art.20-21, JL art.23: the warning shows the record that raised it; the ratio the reviewer lowers, with
+    who and why, is what disbursement then holds for the institution."""
+    async with httpx.AsyncClient(timeout=60) as client:
+        world = await a_region(console, client, region, doubtful=True, watched=True)
+        warning = await its_warning(world)
+    code = world.hospital.fixmedins_code
+    reviewer = await as_(browser, console, "reviewer")
+    await reviewer.goto(f"{console.url}/risk?admdvs={region}")
+    await reviewer.get_by_role("link", name=code).click()
+    await expect(reviewer.locator("h1")).to_contain_text("violation_rate")
+    await expect(reviewer.locator("tbody").nth(1)).to_contain_text(f"D{region}")  # the doubtful record
+    await reviewer.select_option("#measure", "lower_ratio")
+    await reviewer.fill("#ratio", "0.30")
+    await reviewer.fill("#effective_from", "2025-09-03")
+    await reviewer.fill("#reason", "违规率超标")
+    await reviewer.click("#measure-title ~ p button")
+    await expect(reviewer.locator(".flash")).to_contain_text(f"{code} · violation_rate: lower_ratio")
+    await shot(reviewer, "risk-measure")
+
+    async def carried_out() -> list[dict] | None:
+        return (await disbursement(console, f"/v1/enrollments/{code}"))["risk_measures"] or None
+    [measure] = await eventually(carried_out)
+    assert (measure["warning_id"], measure["measure"], measure["ratio"], measure["effective_from"],
+            measure["taken_by"], measure["outcome"]) == (warning["warning_id"], "lower_ratio", "0.3000",
+                                                         "2025-09-03", console.logins["reviewer"].actor, "applied")
+
+
 async def test_every_page_has_no_serious_or_critical_accessibility_violation(
         console: Console, browser: Browser, region: str) -> None:
     """axe-core on every page of the console, in Chinese and in English: zero serious or critical violations."""
     async with httpx.AsyncClient(timeout=60) as client:
-        world = await a_region(console, client, region, doubtful=True)
+        world = await a_region(console, client, region, doubtful=True, watched=True)
         run = await world.api.daily_run(region, DAY.isoformat(), signed_by=None)
         [finding] = (await world.api.operator_get("audit", "/v1/findings", admdvs=region, status="open"))["items"]
+        warning = await its_warning(world)
     pages = ["/", "/runs", f"/runs/{run['run_id']}", "/review", f"/review/{finding['finding_id']}",
+             "/risk", f"/risk/{warning['warning_id']}",
              "/institutions", f"/institutions/{world.hospital.fixmedins_code}", "/policy", f"/policy/{region}",
              "/bank", "/books", "/trail", "/operators"]
     login_page = await (await browser.new_context()).new_page()

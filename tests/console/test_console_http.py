@@ -3,13 +3,15 @@ clear message for every bad form — with nothing stored (N art.22: every action
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 import httpx
 import pytest
 
 from launcher.testing import operator_headers
 from tests.console.conftest import Console, csrf_of
-from tests.console.world import DAY, a_region
+from tests.console.world import DAY, a_region, its_warning
 
 pytestmark = pytest.mark.e2e
 
@@ -65,10 +67,12 @@ async def test_bad_input_on_every_form_gets_a_message_on_the_page_and_nothing_is
         console: Console, region: str) -> None:
     """Each form's bad value comes back next to its field (422) and nothing reaches a service or the trail."""
     async with httpx.AsyncClient(timeout=60) as client:
-        world = await a_region(console, client, region, doubtful=True)
+        world = await a_region(console, client, region, doubtful=True, watched=True)
         run = await world.api.daily_run(region, DAY.isoformat(), signed_by=None)
         [finding] = (await world.api.operator_get("audit", "/v1/findings", admdvs=region, status="open"))["items"]
+        warning = await its_warning(world)
     code = world.hospital.fixmedins_code
+    risk = f"/risk/{warning['warning_id']}"
     cases = [
         ("clerk", "/runs", "/runs", {"run_type": "daily-disbursement", "admdvs": "12345", "business_date": "2025-09-02"},
          "String should match pattern"),
@@ -86,6 +90,11 @@ async def test_bad_input_on_every_form_gets_a_message_on_the_page_and_nothing_is
          {"pack": "jilin", "effective_from": "2025-10-01", "overrides": "{ratios: 0.5}"}, "not JSON"),
         ("clerk", f"/policy/{region}", f"/policy/{region}/proposals",
          {"pack": "guangdong", "effective_from": "2025-10-01", "overrides": "{}"}, "Input should be"),
+        ("reviewer", risk, f"{risk}/measures", {"measure": "lower_ratio", "ratio": "0.30", "reason": "超标"},
+         "a lowered ratio needs it"),
+        ("approver", risk, f"{risk}/measures", {"measure": "lower_ratio", "ratio": "1.5",
+                                                "effective_from": "2025-09-03", "reason": "超标"}, "less than or equal to 1"),
+        ("approver", risk, f"{risk}/measures", {"measure": "warn", "reason": "x"}, "Input should be"),
         ("admin", "/operators", "/operators",
          {"username": "Bad Name", "display_name": "x", "roles": "clerk", "password": "short"}, "String should"),
     ]
@@ -95,16 +104,25 @@ async def test_bad_input_on_every_form_gets_a_message_on_the_page_and_nothing_is
             answer = await client.post(f"{console.url}{action}", data={"csrf_token": csrf_of(page.text), **data})
             assert answer.status_code == 422, (action, data, answer.status_code)
             assert message in answer.text, (action, message)
+    async with console.as_("clerk") as clerk:  # JL art.23: a clerk reads a warning, does not act on it
+        page = await clerk.get(f"{console.url}{risk}")
+        assert page.status_code == 200 and "measure-title" not in page.text
+        refused = await clerk.post(f"{console.url}{risk}/measures", data={
+            "csrf_token": csrf_of(page.text), "measure": "suspend", "reason": "x", "request_id": str(uuid.uuid4())})
+        assert refused.status_code == 403 and "take_risk_measure" in refused.text
     async with httpx.AsyncClient(timeout=30) as client:
         async def get(service: str, path: str) -> dict:
             return (await client.get(f"{console.stack.url(service)}{path}", headers=operator_headers())).json()
         assert (await get("disbursement", f"/v1/runs/{run['run_id']}"))["status"] == "computed"
         assert (await get("audit", f"/v1/findings/{finding['finding_id']}"))["status"] == "open"
-        assert (await get("disbursement", f"/v1/enrollments/{code}"))["state"] == "enrolled"
+        enrollment = await get("disbursement", f"/v1/enrollments/{code}")
+        assert (enrollment["state"], enrollment["risk_measures"]) == ("enrolled", [])
+        assert ((await get("audit", f"/v1/risk/warnings/{warning['warning_id']}"))["measures"]) == []
         assert (await get("disbursement", f"/v1/regions/{region}/policy/proposals?status=proposed"))["items"] == []
     async with console.as_("reviewer") as reviewer:
         trail = (await reviewer.get(f"{console.url}/trail")).text
     assert f"finding:{finding['finding_id']}" not in trail and f"policy:{region}" not in trail
+    assert f"risk-warning:{warning['warning_id']}" not in trail
 
 
 async def test_the_trail_is_append_only_even_for_a_write_that_bypasses_the_console(console: Console) -> None:

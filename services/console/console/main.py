@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console.adapters.services import Refusal, Services
 from console.adapters.uow import ConsoleUnitOfWork
-from console.api import admin, auth, bank, books, institutions, policy, review, runs, today
+from console.api import admin, auth, bank, books, institutions, policy, review, risk, runs, today
 from console.api.web import Forbidden, NotSignedIn, page_status, render
 from console.settings import ConsoleSettings
 from shared.service import Runtime, service_app
@@ -23,7 +23,7 @@ from shared.service import Runtime, service_app
 def create_app(settings: ConsoleSettings) -> FastAPI:
     runtime = Runtime(settings, package="console", uow_class=ConsoleUnitOfWork, kafka=False)
     app = service_app(runtime, title="Jishi console", description="The agency's console (经办平台).",
-                      routers=[auth.router, today.router, runs.router, review.router, institutions.router,
+                      routers=[auth.router, today.router, runs.router, review.router, risk.router, institutions.router,
                                policy.router, bank.router, books.router, admin.router])
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     services = Services(settings)

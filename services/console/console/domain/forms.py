@@ -62,6 +62,27 @@ class DecisionForm(Form):
         return (value.replace(",", "").strip() or None) if isinstance(value, str) else value
 
 
+class RiskMeasureForm(Form):
+    measure: Literal["interview", "lower_ratio", "suspend", "dismiss"]
+    reason: _Reason
+    #: With a lowered ratio: the institution's ratio at most this (a fraction, 0.50 for 50 %) for settlements
+    #: of ``effective_from`` on.
+    ratio: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4)
+    effective_from: date | None = None
+    #: Drawn when the page was shown: the same form sent twice is one measure (a form without one is new).
+    request_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+
+    def body(self, taken_by: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"measure": self.measure, "reason": self.reason, "taken_by": taken_by,
+                                "request_id": str(self.request_id)}
+        if self.measure != "lower_ratio":
+            return body
+        if self.ratio is None or self.effective_from is None:
+            raise FormError({name: "a lowered ratio needs it" for name in ("ratio", "effective_from")
+                             if getattr(self, name) is None})
+        return {**body, "ratio": f"{self.ratio:.4f}", "effective_from": self.effective_from.isoformat()}
+
+
 class EnrollmentForm(Form):
     action: Literal["enroll", "suspend", "resume", "terminate"]
     reason: _Reason

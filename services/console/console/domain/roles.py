@@ -21,6 +21,7 @@ class Action(StrEnum):
     PREPARE_RUN = "prepare_run"
     SIGN_RUN = "sign_run"
     DECIDE_FINDING = "decide_finding"
+    TAKE_RISK_MEASURE = "take_risk_measure"
     CHANGE_ENROLLMENT = "change_enrollment"
     ROTATE_TOKEN = "rotate_token"
     PROPOSE_POLICY = "propose_policy"
@@ -36,6 +37,9 @@ NEEDS: dict[Action, frozenset[Role]] = {
     Action.PREPARE_RUN: frozenset({Role.CLERK}),
     Action.SIGN_RUN: frozenset({Role.APPROVER}),
     Action.DECIDE_FINDING: frozenset({Role.REVIEWER}),
+    #: A risk warning is judged by those who judge findings; a lowered ratio or a suspension is also an
+    #: approver's call (JL art.23).
+    Action.TAKE_RISK_MEASURE: frozenset({Role.REVIEWER, Role.APPROVER}),
     Action.CHANGE_ENROLLMENT: frozenset({Role.CLERK, Role.APPROVER}),
     Action.ROTATE_TOKEN: frozenset({Role.ADMIN}),
     Action.PROPOSE_POLICY: frozenset({Role.CLERK, Role.ADMIN}),

@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 
 from console.domain.display import yuan
-from console.domain.forms import DecisionForm, FormError, OperatorForm, PolicyForm, PrepareRunForm, parse
+from console.domain.forms import (
+    DecisionForm,
+    FormError,
+    OperatorForm,
+    PolicyForm,
+    PrepareRunForm,
+    RiskMeasureForm,
+    parse,
+)
 from console.domain.passwords import WeakPassword, hash_password, needs_rehash, verify_password
 from console.domain.roles import NEEDS, Action, Role, may, parse_roles
 
@@ -65,6 +73,23 @@ def test_a_policy_form_takes_overrides_as_a_json_object_only() -> None:
                                ('{"pack": "national"}', "own fields")):
         with pytest.raises(FormError, match=message):
             parse(PolicyForm, {"pack": "jilin", "effective_from": "2025-10-01", "overrides": overrides}).body()
+
+
+def test_a_risk_measure_sends_a_ratio_and_its_date_with_a_lowered_ratio_only() -> None:
+    # N art.21, JL art.23: a lowered ratio says how far and from when; the other measures carry neither
+    request = "6f1c1d0e-4d5b-4c1e-9d7a-0c6b1f2e3a4b"
+    lowered = parse(RiskMeasureForm, {"measure": "lower_ratio", "ratio": "0.3", "effective_from": "2025-09-03",
+                                      "reason": " 超标 ", "request_id": request})
+    assert lowered.body("李复核 (li)") == {"measure": "lower_ratio", "reason": "超标", "taken_by": "李复核 (li)",
+                                          "request_id": request, "ratio": "0.3000", "effective_from": "2025-09-03"}
+    with pytest.raises(FormError) as missing:
+        parse(RiskMeasureForm, {"measure": "lower_ratio", "ratio": "0.3", "reason": "x"}).body("li")
+    assert set(missing.value.errors) == {"effective_from"}
+    interview = parse(RiskMeasureForm, {"measure": "interview", "ratio": "0.3", "reason": "x"}).body("li")
+    assert "ratio" not in interview and "effective_from" not in interview
+    with pytest.raises(FormError) as bad:
+        parse(RiskMeasureForm, {"measure": "lower_ratio", "ratio": "1.01", "reason": "x"})
+    assert set(bad.value.errors) == {"ratio"}
 
 
 def test_an_operator_needs_a_role_a_lower_case_login_and_ten_characters_of_password() -> None:
