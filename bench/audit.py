@@ -1,9 +1,11 @@
 """Audit bench: publish N recorded settlements (the demo generator's, over several business days), then start the
 audit service in this process with every rule of the library on and measure how fast its consumer drains
-them — each record through the rules, its history read from the index, its outcome, index rows, findings and
-outbox rows written. Prints records/s; the target is to keep up with intake (≥ 2,000 records/s here).
+them — each record through the rules, its history read from the index, its outcome, index rows, findings,
+risk indicator days and outbox rows written. Prints records/s; the target is to keep up with intake (≥ 2,000
+records/s here). ``--risk-cost`` drains the same records again with the risk indicators off and prints what they
+cost (target: audit at most 10 % slower with them, N art.20).
 
-    .venv/bin/python bench/audit.py --records 20000 --days 4
+    .venv/bin/python bench/audit.py --records 20000 --days 4 --risk-cost
 
 It starts its own embedded PostgreSQL and Tansu on free ports (or uses JISHI_DATABASE_URL /
 JISHI_KAFKA_BOOTSTRAP when set), so it never disturbs a running ``make run``. ``--profile`` writes a py-spy
@@ -111,6 +113,7 @@ async def summary(settings: AuditSettings) -> dict[str, Counter[str]]:
             "findings": await counts("SELECT f->>'rule_id', count(*) FROM audit_outcomes, "
                                      "jsonb_array_elements(findings) AS f GROUP BY 1"),
             "queue": await counts("SELECT kind || '/' || status, count(*) FROM findings GROUP BY 1"),
+            "warnings": await counts("SELECT level, count(*) FROM risk_warnings GROUP BY 1"),
         }
     finally:
         await conn.close()
@@ -136,39 +139,58 @@ def main() -> None:
     parser.add_argument("--consumers", type=int, default=1, help="audit processes in the consumer group")
     parser.add_argument("--profile", type=Path, help="write a py-spy profile of the first audit process's drain "
                                                      "here (.svg flame graph, .txt collapsed stacks)")
+    parser.add_argument("--risk-cost", action="store_true",
+                        help="drain the same records again with the risk indicators off (AUDIT_RISK_WATCH=false) "
+                             "and print what they cost per record (target: at most 10 %% slower)")
     args = parser.parse_args()
 
     run_dir = ROOT / ".run" / f"bench-audit-{os.getpid()}"
     infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
-    name = f"bench{random.randint(0, 99999):05d}"
+    messages = envelopes(args.records, args.days)
     try:
-        settings = AuditSettings(database_url=infra.database_url, database_name=f"{name}_audit",
-                                 kafka_bootstrap=infra.kafka_bootstrap, topic_prefix=f"{name}.",
-                                 operator_token="op_bench", log_level="WARNING")
-        ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=args.partitions)
-        upgrade("audit", settings)
-        t = time.monotonic()
-        messages = envelopes(args.records, args.days)
-        asyncio.run(produce(settings, messages))
-        print(f"published {len(messages)} settlements in {time.monotonic() - t:.1f} s")
-        infra_pids = infra.pids
-        result = drain(settings, len(messages), args.consumers, infra_pids, args.profile)
+        watched = bench_once(infra, messages, args, risk_watch=True)
+        unwatched = bench_once(infra, messages, args, risk_watch=False) if args.risk_cost else None
     finally:
         infra.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
 
-    n = result["measured"]
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
     print(f"audited {len(messages)} settlements with all {len(LIBRARY)} rules on, {args.consumers} audit "
           f"process(es), {args.partitions} partitions")
-    print(f"outcomes: {dict(result['statuses'])}; review queue: {dict(result['queue'])}")
-    print(f"findings by rule: {dict(result['findings'].most_common())}")
-    print(f"audit throughput: {n / result['elapsed']:.0f} records/s ({n} records after the first batch in "
-          f"{result['elapsed']:.1f} s)")
-    print(f"CPU per record: audit {1e6 * result['audit_cpu'] / n:.0f} µs, PostgreSQL + Tansu "
-          f"{1e6 * result['infra_cpu'] / n:.0f} µs ({n / result['audit_cpu']:.0f} records per audit CPU-second)")
+    print(f"outcomes: {dict(watched['statuses'])}; review queue: {dict(watched['queue'])}")
+    print(f"findings by rule: {dict(watched['findings'].most_common())}; risk warnings: {watched['warnings']}")
+    report("audit throughput", watched)
+    if unwatched is not None:
+        report("risk indicators off", unwatched)
+        extra = 1e6 * (watched["audit_cpu"] / watched["measured"] - unwatched["audit_cpu"] / unwatched["measured"])
+        rate_on, rate_off = (r["measured"] / r["elapsed"] for r in (watched, unwatched))
+        print(f"risk indicators cost {extra:.0f} µs of audit CPU a record; throughput {rate_on:.0f} vs "
+              f"{rate_off:.0f} records/s without them: {100 * (rate_off - rate_on) / rate_off:+.1f} % slower "
+              f"(target ≤ 10 %)")
     if args.profile:
         print(f"profile: {args.profile}")
+
+
+def bench_once(infra: Any, messages: list[Any], args: argparse.Namespace, *, risk_watch: bool) -> dict[str, Any]:
+    """Publish the records to topics of their own and drain them with a fresh audit database."""
+    name = f"bench{random.randint(0, 99999):05d}"
+    settings = AuditSettings(database_url=infra.database_url, database_name=f"{name}_audit",
+                             kafka_bootstrap=infra.kafka_bootstrap, topic_prefix=f"{name}.",
+                             operator_token="op_bench", log_level="WARNING", risk_watch=risk_watch)
+    ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=args.partitions)
+    upgrade("audit", settings)
+    t = time.monotonic()
+    asyncio.run(produce(settings, messages))
+    print(f"published {len(messages)} settlements in {time.monotonic() - t:.1f} s "
+          f"(risk indicators {'on' if risk_watch else 'off'})")
+    return drain(settings, len(messages), args.consumers, infra.pids, args.profile if risk_watch else None)
+
+
+def report(what: str, result: dict[str, Any]) -> None:
+    n = result["measured"]
+    print(f"{what}: {n / result['elapsed']:.0f} records/s ({n} records after the first batch in "
+          f"{result['elapsed']:.1f} s); CPU per record: audit {1e6 * result['audit_cpu'] / n:.0f} µs, "
+          f"PostgreSQL + Tansu {1e6 * result['infra_cpu'] / n:.0f} µs")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ RISK_WARNINGS_OPEN = DatabaseGauge(
 
 
 def create_app(settings: AuditSettings) -> FastAPI:
-    catalogue, configs, risks = shipped_catalogue(), RegionConfigs(LIBRARY), RiskConfigs()
+    catalogue, configs = shipped_catalogue(), RegionConfigs(LIBRARY)
+    risks = RiskConfigs(watching=settings.risk_watch)
     runtime = Runtime(settings, package="audit", uow_class=AuditUnitOfWork,
                       subscriptions=subscriptions(catalogue, configs, risks), gauges=[RISK_WARNINGS_OPEN])
     app = service_app(runtime, title="Jishi audit",

@@ -72,7 +72,7 @@ def audit_record(subject: Subject, facts: Facts, rules: Sequence[RuleSetting]) -
         description = f"{rule.description}（{hits.detail}）" if hits.detail else rule.description
         findings.append(Finding(
             rule_id=rule.rule_id, family=rule.family, sev_deg=rule.severity, description=description,
-            vola_amt=fund_share(record, amount), feedetl_sns=list(dict.fromkeys(l.feedetl_sn for l, _ in hits.lines)),
+            vola_amt=fund_share(record, amount), feedetl_sns=list(dict.fromkeys(line.feedetl_sn for line, _ in hits.lines)),
         ))
         if setting.is_clear_cut:
             clear_cut = True

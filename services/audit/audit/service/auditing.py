@@ -21,7 +21,7 @@ from audit.domain.review import AUTOMATIC_REVIEWER, deduction_id_of, finding_id_
 from audit.domain.risk import one_record, risk_flags
 from audit.domain.sampling import is_sampled
 from audit.service.configs import RegionConfigs
-from audit.service.risk import RiskConfigs, tally, watch
+from audit.service.risk import RegionRisk, RiskConfigs, tally, watch
 from audit.service.uow import AuditUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import period_of
@@ -50,7 +50,7 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
         batch.setdefault(subject.key, (event, subject))  # claims records a settlement once: the first stands
     subjects = [s for _, s in batch.values()]
     regions = await configs.in_force(uow, {s.admdvs for s in subjects})
-    region_risks = await risks.in_force(uow, {s.admdvs for s in subjects})
+    region_risks = await risks.in_force(uow, {s.admdvs for s in subjects}) if risks.watching else {}
     await uow.index.lock_persons(s.psn_no for s in subjects)
     history = await uow.index.history(subjects)
     facts = Facts(catalogue, history)
@@ -60,7 +60,7 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
         outcome = audit_record(subject, facts, region.enabled)
         flags = risk_flags(subject.record.fund_pay_sumamt, repeat=_repeat(subject, history),
                            lateness=event.payload.accepted_at - subject.record.setl_time,
-                           config=region_risks[subject.admdvs].config)
+                           config=region_risks[subject.admdvs].config) if risks.watching else []
         history.add(subject)  # later records of this batch see this one
         sampled = outcome.status == "pass" and is_sampled(region.config.sample_seed, region.config.sample_share,
                                                           *subject.key)
@@ -69,11 +69,8 @@ async def audit_settlements(events: list[Event[SettlementRecorded]], uow: AuditU
     inserted = await uow.outcomes.add_new([_outcome_row(j) for j in judged], now)
     fresh = [j for j in judged if j.subject.key in inserted]
     await uow.index.add([j.subject for j in fresh])
-    reversed_keys = await uow.findings.reversed_among(j.subject.key for j in fresh)
-    await watch(uow, tally((j.subject.fixmedins_code, j.subject.admdvs, j.subject.day,
-                            one_record(j.subject.record.fund_pay_sumamt, j.risk_flags,
-                                       violation=j.outcome.status != "pass", reversed_=j.subject.key in reversed_keys))
-                           for j in fresh), region_risks, now)
+    if risks.watching:
+        await _count_risk(fresh, uow, region_risks, now)
     opened, deducted = await _queue(fresh, uow, now)
     for j in fresh:
         r = j.subject.record
@@ -119,6 +116,16 @@ def passed_envelope(s: Subject, *, sampled: bool, under_review: bool, audited_at
     return event_id, json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+async def _count_risk(fresh: list[Judged], uow: AuditUnitOfWork, region_risks: dict[str, RegionRisk],
+                      now: datetime) -> None:
+    """The batch's new records on their institutions' days, each day judged (N art.20)."""
+    reversed_keys = await uow.findings.reversed_among(j.subject.key for j in fresh)
+    await watch(uow, tally((j.subject.fixmedins_code, j.subject.admdvs, j.subject.day,
+                            one_record(j.subject.record.fund_pay_sumamt, j.risk_flags,
+                                       violation=j.outcome.status != "pass", reversed_=j.subject.key in reversed_keys))
+                           for j in fresh), region_risks, now)
+
+
 async def _queue(judged: list[Judged], uow: AuditUnitOfWork,
                  now: datetime) -> tuple[set[tuple[str, str]], dict[tuple[str, str], DeductionConfirmed]]:
     """Open the findings for review, and confirm at once those the region deducts automatically; returns the
@@ -154,7 +161,7 @@ async def _queue(judged: list[Judged], uow: AuditUnitOfWork,
     await uow.findings.open(findings)
     await uow.findings.record_decisions(decisions)
     published = await publish_deductions(deductions, uow,
-                                         {d["deduction_id"]: c for d, c in zip(deductions, correlations)})
+                                         {d["deduction_id"]: c for d, c in zip(deductions, correlations, strict=True)})
     return {(f["fixmedins_code"], f["setl_id"]) for f in findings if f["status"] == "open"}, \
         {(d.fixmedins_code, d.setl_id): d for d in published}
 

@@ -42,9 +42,12 @@ class RegionRisk:
 
 
 class RiskConfigs:
-    """The regions' indicators in force, parsed once per (region, version)."""
+    """The regions' indicators in force, parsed once per (region, version). Not ``watching``: a deployment
+    that watches risk elsewhere (``AUDIT_RISK_WATCH=false``); nothing is counted or judged, and ``bench/audit.py
+    --no-risk`` measures the indicators' cost against it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, watching: bool = True) -> None:
+        self.watching = watching
         self._parsed: dict[tuple[str, int], RegionRisk] = {}
 
     async def in_force(self, uow: AuditUnitOfWork, regions: set[str]) -> dict[str, RegionRisk]:
@@ -121,6 +124,8 @@ def _less(region: DayFigures, own: DayFigures) -> DayFigures:
 
 async def watch_reversals(uow: AuditUnitOfWork, keys: list[tuple[str, str]], risks: RiskConfigs) -> None:
     """Reversals newly heard count on their settlements' days, which are judged again."""
+    if not risks.watching:
+        return
     days = await uow.risk.count_reversals(keys)
     if days:
         regions = await risks.in_force(uow, {admdvs for admdvs, _ in days.values()})
