@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -8,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from disbursement.api.deps import CalendarDep, OperatorDep, UowDep
 from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
+from disbursement.service.care_to_cash import care_to_cash_report
 from disbursement.service.fund_requests import fund_request, record_fund_request
 from disbursement.service.runs.view import payment_view
 from shared.contracts.codes import Admdvs, Code, Period, Text
+from shared.problems import Problem
 
 router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[OperatorDep])
 
@@ -63,3 +66,20 @@ async def post_fund_request(body: FundRequestIn, uow: UowDep, calendar: Calendar
     if not created:
         response.status_code = 200
     return view
+
+
+@router.get("/reports/care-to-cash")
+async def get_care_to_cash(uow: UowDep, admdvs: Annotated[Admdvs | None, Query()] = None,
+                           date_from: Annotated[date | None, Query()] = None,
+                           date_to: Annotated[date | None, Query()] = None,
+                           by: Annotated[Literal["region", "institution", "insutype"], Query()] = "institution",
+                           ) -> dict[str, Any]:
+    """Days from care to cash — the reform's "days instead of months": for the records cared for (business
+    date) in the range and already paid, the days from their business date to the bank's receipt (Beijing
+    days): overall, per region, institution or fund (``by``), and week by week of care. Mean, median, p90, p99,
+    max and the buckets 0, 1, 2-3, 4-7, 8-14, 15-30, 31+ days. A record paid through a payment that was
+    postponed or failed first counts at the receipt of the payment that finally paid it (N art.18)."""
+    if date_from and date_to and date_from > date_to:
+        raise Problem(422, "validation-error", "Invalid range", "date_from is after date_to",
+                      errors=[{"field": "date_from", "message": "after date_to"}])
+    return await care_to_cash_report(uow, by=by, admdvs=admdvs, date_from=date_from, date_to=date_to)

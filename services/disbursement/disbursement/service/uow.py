@@ -1,5 +1,6 @@
 from disbursement.adapters.repositories import (
     Assessments,
+    CareToCashRecords,
     ConsistencyChecks,
     Declarations,
     Deductions,
@@ -34,6 +35,7 @@ class DisbursementUnitOfWork(UnitOfWork):
     declarations: Declarations
     consistency: ConsistencyChecks
     risk_measures: RiskMeasures
+    care_to_cash: CareToCashRecords
 
     def _start(self) -> None:
         self.institutions = Institutions(self.session)
@@ -51,3 +53,4 @@ class DisbursementUnitOfWork(UnitOfWork):
         self.declarations = Declarations(self.session)
         self.consistency = ConsistencyChecks(self.session)
         self.risk_measures = RiskMeasures(self.session)
+        self.care_to_cash = CareToCashRecords(self.session)

@@ -1,5 +1,6 @@
 """Disbursement's repositories: one method per question a handler asks."""
 
+from disbursement.adapters.repositories.care_to_cash import CareToCashRecords
 from disbursement.adapters.repositories.institutions import Enrollments, Institutions, Payee
 from disbursement.adapters.repositories.intake import IntakeRepository, MonthTotals, SettledRecord
 from disbursement.adapters.repositories.ledgers import (
@@ -16,6 +17,6 @@ from disbursement.adapters.repositories.risk import RiskMeasures
 from disbursement.adapters.repositories.runs import Payments, Runs
 
 __all__ = [
-    "Assessments", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "FundRequests", "Institutions", "IntakeRepository",
+    "Assessments", "CareToCashRecords", "ClaimedGroup", "ConsistencyChecks", "Declarations", "Deductions", "Enrollments", "FundRequests", "Institutions", "IntakeRepository",
     "Lines", "MonthTotals", "Payee", "Payments", "Policies", "PolicyProposals", "RiskMeasures", "Runs", "SettledRecord", "SpecialCases",
 ]
