@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from audit.api import deductions, findings, regions, risk, rules
+from audit.api import deductions, fhir, findings, regions, risk, rules
 from audit.consumers import subscriptions
 from audit.domain.catalogue import shipped_catalogue
 from audit.domain.rules import LIBRARY
@@ -30,6 +30,6 @@ def create_app(settings: AuditSettings) -> FastAPI:
     app = service_app(runtime, title="Jishi audit",
                       description="Intelligent audit: every settlement through the rule base, suspicious and sampled "
                                   "ones to manual review, confirmed violations deducted (N art.13, JL art.13).",
-                      routers=[findings.router, deductions.router, regions.router, rules.router, risk.router])
+                      routers=[findings.router, deductions.router, regions.router, rules.router, risk.router, fhir.router])
     app.state.catalogue, app.state.audit_configs, app.state.risk_configs = catalogue, configs, risks
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bank_gateway.adapters.bank_link import BankLink
-from bank_gateway.api import bank_reconciliation, receipt_exceptions, vouchers
+from bank_gateway.api import bank_reconciliation, fhir, receipt_exceptions, vouchers
 from bank_gateway.consumers import subscriptions
 from bank_gateway.domain.accounts import PayerAccounts
 from bank_gateway.service.status_queries import status_queries
@@ -37,6 +37,6 @@ def create_app(settings: BankGatewaySettings) -> FastAPI:
                       gauges=receipt_gauges(settings))
     app = service_app(runtime, title="Jishi bank gateway",
                       description="Payment vouchers to the fund's bank, and its receipts back.",
-                      routers=[vouchers.router, receipt_exceptions.router, bank_reconciliation.router])
+                      routers=[vouchers.router, receipt_exceptions.router, bank_reconciliation.router, fhir.router])
     app.state.bank_link = link
     return app

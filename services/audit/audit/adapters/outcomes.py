@@ -7,6 +7,7 @@ from sqlalchemy import select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.adapters.tables import AuditOutcome
+from audit.domain.claim_response import ExportedOutcome
 
 # One statement a batch, its columns as arrays: asyncpg encodes them in C and PostgreSQL plans once.
 _INSERT = text("""
@@ -61,6 +62,25 @@ class Outcomes:
             .where(tuple_(AuditOutcome.fixmedins_code, AuditOutcome.setl_id) == (fixmedins_code, setl_id))
         )).first()
         return dict(row._mapping) if row else None
+
+    async def for_export(self, fixmedins_code: str, *, date_from: Any, date_to: Any, after: str | None,
+                         limit: int) -> list[ExportedOutcome]:
+        """An institution's outcomes by settlement id (the primary key's order, so a page is an index range),
+        each with what people decided on it and whether claims reversed it."""
+        rows = await self._session.execute(text("""
+            SELECT o.fixmedins_code, o.setl_id, o.admdvs, o.insutype, o.psn_no, o.business_date, o.status,
+                   o.vola_amt, o.fund_pay_sumamt, o.findings, o.audited_at, f.status AS review_status,
+                   f.confirmed_amt, f.decided_at, d.amount AS deducted, r.reversed_at
+            FROM audit_outcomes o
+            LEFT JOIN findings f ON f.fixmedins_code = o.fixmedins_code AND f.setl_id = o.setl_id
+            LEFT JOIN deductions d ON d.finding_id = f.finding_id
+            LEFT JOIN reversals r ON r.fixmedins_code = o.fixmedins_code AND r.setl_id = o.setl_id
+            WHERE o.fixmedins_code = :code AND (CAST(:after AS text) IS NULL OR o.setl_id > :after)
+              AND (CAST(:date_from AS date) IS NULL OR o.business_date >= :date_from)
+              AND (CAST(:date_to AS date) IS NULL OR o.business_date <= :date_to)
+            ORDER BY o.setl_id LIMIT :limit"""), {"code": fixmedins_code, "after": after, "date_from": date_from,
+                                                   "date_to": date_to, "limit": limit})
+        return [ExportedOutcome(**row._mapping) for row in rows]
 
 
 def _json(value: Any) -> str:

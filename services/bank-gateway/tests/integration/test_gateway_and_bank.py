@@ -10,12 +10,15 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 import uvicorn
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.paymentreconciliation import PaymentReconciliation
 
 from bank_gateway.domain.vouchers import voucher_document
 from bank_gateway.main import create_app as gateway_app
@@ -219,3 +222,50 @@ async def test_reconciliation_with_the_bank_agrees_or_lists_each_difference(link
     }
     bad = await client.get("/v1/bank-reconciliation", params={"value_date": "2025-13-01"}, headers=operator_headers())
     assert bad.status_code == 422
+
+
+async def fhir(client: httpx.AsyncClient, path: str, **params: Any) -> Any:
+    response = await client.get(f"/v1/fhir/PaymentReconciliation{path}", headers=operator_headers(), params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/fhir+json"
+    return response.text
+
+
+async def test_a_voucher_is_a_payment_reconciliation_the_library_validates(linked: Any) -> None:
+    """N art.14-15: each voucher as FHIR R4 — paid with its value date and amount to the fen, or cancelled
+    (N art.18: carried) — parsed back by fhir.resources."""
+    client, bank, settings = linked
+    order = an_order("1234567.89")
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    [voucher] = await issued(settings, 1)
+    voucher_no = voucher["voucher_no"]
+
+    async def paid() -> dict[str, Any] | None:
+        view = (await client.get(f"/v1/vouchers/{voucher_no}", headers=operator_headers())).json()
+        return view if view["status"] == "paid" else None
+    view = await eventually(paid, timeout=40)
+
+    one = PaymentReconciliation.model_validate_json(await fhir(client, f"/{voucher_no}"))
+    assert (one.id, one.status, one.outcome) == (voucher_no, "active", "complete")
+    assert (Decimal(str(one.paymentAmount.value)), one.paymentAmount.currency) == (Decimal("1234567.89"), "CNY")
+    assert str(one.paymentDate) == view["receipt"]["value_date"]
+    [detail] = one.detail
+    assert (detail.identifier.value, detail.payee.identifier.value) == (str(order.payment_id), order.fixmedins_code)
+    bundle = Bundle.model_validate_json(await fhir(client, "", run_id=str(order.run_id)))
+    assert [e.resource.id for e in bundle.entry] == [voucher_no]
+    missing = await client.get("/v1/fhir/PaymentReconciliation/220100-20990101-000001", headers=operator_headers())
+    assert missing.status_code == 404
+
+
+async def test_a_cancelled_voucher_reconciles_as_cancelled_with_its_reason(unlinked: Any) -> None:
+    client, bank, settings = unlinked
+    order = an_order("12.30")
+    await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+    [voucher] = await issued(settings, 1)
+    voucher_no = voucher["voucher_no"]
+    response = await client.post(f"/v1/vouchers/{voucher_no}/cancel", json={"reason": "收款账户有误"},
+                                 headers=operator_headers())
+    assert response.status_code == 200, response.text
+    cancelled = PaymentReconciliation.model_validate_json(await fhir(client, f"/{voucher_no}"))
+    assert (cancelled.status, cancelled.outcome) == ("cancelled", "error")
+    assert "收款账户有误" in cancelled.processNote[0].text
