@@ -11,6 +11,7 @@ from disbursement.api.errors import problem
 from disbursement.domain.errors import DisbursementError
 from disbursement.service.care_to_cash import care_to_cash_report
 from disbursement.service.fund_requests import fund_request, record_fund_request
+from disbursement.service.liquidity import liquidity_forecast
 from disbursement.service.runs.view import payment_view
 from shared.contracts.codes import Admdvs, Code, Period, Text
 from shared.problems import Problem
@@ -41,6 +42,20 @@ async def get_fund_requests(uow: UowDep, calendar: CalendarDep, admdvs: Annotate
     to request it and when finance must transfer."""
     try:
         return await fund_request(admdvs, period, uow, calendar)
+    except DisbursementError as exc:
+        raise problem(exc) from exc
+
+
+@router.get("/liquidity-forecast")
+async def get_liquidity_forecast(uow: UowDep, calendar: CalendarDep, admdvs: Annotated[Admdvs, Query()],
+                                 period: Annotated[Period, Query()],
+                                 as_of: Annotated[date | None, Query()] = None) -> dict[str, Any]:
+    """请款 (SX §4), ahead of the 25th: per fund, the month's incurred amount and its prepayment and settlement
+    needs projected to the month's end with a 90 % interval, from the days recorded so far (working days and
+    the others apart). ``as_of`` (default today) replays the forecast as it was known at the end of that day;
+    for a closed month ``actual`` sets it against what the month incurred."""
+    try:
+        return await liquidity_forecast(admdvs, period, as_of, uow, calendar)
     except DisbursementError as exc:
         raise problem(exc) from exc
 

@@ -60,3 +60,10 @@ class FourEyes(Refused):
     slug = "four-eyes"
     status = 403
     title = "A second person must do this"
+
+
+class OutOfRange(Refused):
+    """A day or period the question cannot be asked of (a forecast as of a day outside its month)."""
+
+    slug = "validation-error"
+    status = 422

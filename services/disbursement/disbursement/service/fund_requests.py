@@ -31,11 +31,11 @@ async def fund_request(admdvs: str, period: str, uow: DisbursementUnitOfWork,
     daily path already advanced — estimated from what has been recorded so far; the request already made, if
     one was; the dates where the region's policy has a request schedule."""
     async with uow:
-        in_force, funds = await _estimate(admdvs, period, uow)
+        in_force, funds = await month_needs(admdvs, period, uow)
         made = await uow.fund_requests.get(admdvs, period)
         request = _request_view(made) if made else None
     return {"admdvs": admdvs, "period": period, "policy_version": in_force.version,
-            **_schedule(in_force, period, calendar), "funds": _funds_view(funds),
+            **schedule_of(in_force, period, calendar), "funds": _funds_view(funds),
             "request": request}
 
 
@@ -48,12 +48,12 @@ async def record_fund_request(admdvs: str, period: str, requested_by: str, uow: 
         made = await uow.fund_requests.get(admdvs, period)
         if made is not None:
             return False, _request_view(made)
-        in_force, funds = await _estimate(admdvs, period, uow)
+        in_force, funds = await month_needs(admdvs, period, uow)
         asked = {fund: f["prepayment"] + f["settlement"] for fund, f in sorted(funds.items())}
         if not any(amount > 0 for amount in asked.values()):
             raise Refused(f"nothing to request for {period} in region {admdvs}: no fund needs money yet",
                           errors=[{"field": "period", "message": "every fund's estimate is 0.00"}])
-        schedule = _schedule(in_force, period, calendar)
+        schedule = schedule_of(in_force, period, calendar)
         request_by = schedule["request_by"]
         request = FundRequest(request_id=uuid.uuid4(), admdvs=admdvs, period=period,
                               funds={k: money_text(v) for k, v in asked.items()},
@@ -69,8 +69,9 @@ async def record_fund_request(admdvs: str, period: str, requested_by: str, uow: 
     return True, view
 
 
-async def _estimate(admdvs: str, period: str,
-                    uow: DisbursementUnitOfWork) -> tuple[VersionedPolicy, dict[str, dict[str, Decimal]]]:
+async def month_needs(admdvs: str, period: str,
+                      uow: DisbursementUnitOfWork) -> tuple[VersionedPolicy, dict[str, dict[str, Decimal]]]:
+    """Per fund, the month's prepayment and settlement needs from what has been recorded so far."""
     start, end = month_bounds(period)
     in_force = policy_in_force((await uow.policies.versions([admdvs])).get(admdvs, []), end)
     if in_force is None:
@@ -91,7 +92,7 @@ async def _estimate(admdvs: str, period: str,
     return in_force, funds
 
 
-def _schedule(in_force: VersionedPolicy, period: str, calendar: WorkingDayCalendar) -> dict[str, Any]:
+def schedule_of(in_force: VersionedPolicy, period: str, calendar: WorkingDayCalendar) -> dict[str, Any]:
     """SX §4's dates where the region's policy has a request schedule; none where it has not (the other seeds
     leave the request to local practice), rather than Shanxi's dates passed off as the region's."""
     schedule = in_force.policy.fund_requests

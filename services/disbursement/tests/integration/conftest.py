@@ -76,7 +76,8 @@ class Harness:
                                      {"pack": "jilin", "effective_from": "2025-01-01", **body}, headers=operator_headers())
 
     async def settlement(self, day: date, fund_pay: str, insutype: str = "310", med_type: str = "11", *,
-                         acct_pay: str = "0.00", acct_mulaid_pay: str = "0.00", audit: str | None = "pass") -> str:
+                         acct_pay: str = "0.00", acct_mulaid_pay: str = "0.00", audit: str | None = "pass",
+                         accepted_at: datetime | None = None) -> str:
         """A settlement as claims records it and, unless ``audit`` is None, its automatic audit outcome as
         audit publishes it (every record is audited, N art.13)."""
         self._n += 1
@@ -90,7 +91,7 @@ class Harness:
             "details": [{"feedetl_sn": "1", "med_list_codg": "110200001", "med_chrgitm_type": "05", "cnt": "1",
                          "pric": medfee, "det_item_fee_sumamt": medfee}]})
         await self.send(topics.SETTLEMENT_RECORDED, SettlementRecorded(
-            fixmedins_code=self.code, admdvs=self.region, accepted_at=datetime.now(UTC), record=record))
+            fixmedins_code=self.code, admdvs=self.region, accepted_at=accepted_at or datetime.now(UTC), record=record))
         if audit is not None:
             await self.audited(setl_id, audit, insutype=insutype, under_review=audit == "suspicious")
         return setl_id

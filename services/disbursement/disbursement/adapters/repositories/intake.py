@@ -4,7 +4,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -96,6 +96,22 @@ class IntakeRepository:
                 month.incurred += account
                 month.by_category[PERSONAL_ACCOUNT] += account
         return totals
+
+    async def daily_incurred(self, admdvs: str, start: date, end: date, *, known_by: datetime,
+                             personal_account: bool) -> dict[str, dict[date, Decimal]]:
+        """Per fund and business date, what the region's live settlements incurred, as known at ``known_by``:
+        recorded by then and not reversed by then (a forecast made on the 20th is replayed as it was)."""
+        amount = Intake.fund_pay_sumamt + (_PERSONAL_ACCOUNT if personal_account else 0)
+        rows = await self._session.execute(
+            select(Intake.insutype, Intake.business_date, func.sum(amount)).where(
+                Intake.admdvs == admdvs, Intake.business_date >= start, Intake.business_date <= end,  # type: ignore[operator]
+                Intake.recorded_at <= known_by,  # type: ignore[operator]
+                Intake.reversed_at.is_(None) | (Intake.reversed_at > known_by))  # type: ignore[union-attr,operator]
+            .group_by(Intake.insutype, Intake.business_date))
+        days: dict[str, dict[date, Decimal]] = defaultdict(dict)
+        for insutype, day, total in rows:
+            days[insutype][day] = total
+        return days
 
     async def month_audit(self, admdvs: str, start: date, through: date) -> MonthAudit:
         """How far the audit of what a settlement through ``through`` would take in has gone, and when the
