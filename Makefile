@@ -22,7 +22,7 @@ help:
 	.run/bootstrap/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --all-packages --frozen --python $(PYTHON)
+	$(UV) sync --all-packages --all-extras --frozen --python $(PYTHON)
 	@touch $@
 
 venv: $(VENV)/.synced

