@@ -9,7 +9,7 @@ cost (target: audit at most 10 % slower with them, N art.20).
 
 It starts its own embedded PostgreSQL and Tansu on free ports (or uses JISHI_DATABASE_URL /
 JISHI_KAFKA_BOOTSTRAP when set), so it never disturbs a running ``make run``. ``--profile`` writes a py-spy
-flame graph of the drain (py-spy from PATH or /tmp/tools/bin).
+flame graph of the drain.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -41,6 +39,9 @@ from launcher.environment import ensure_topics, start_infrastructure  # noqa: E4
 from launcher.procs import cpu_seconds, free_port, machine  # noqa: E402
 from launcher.recorded import envelopes, produce  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
+
+sys.path.append(str(Path(__file__).resolve().parent))  # now that ``audit`` is the service: bench/profiling.py
+from profiling import py_spy, stop_profile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +84,7 @@ def drain(settings: AuditSettings, expected: int, consumers: int, infra_pids: li
         started = time.monotonic()
         audit_cpu, infra_cpu = cpu_seconds([w.pid for w in workers if w.pid]), cpu_seconds(infra_pids)
         if profile is not None and workers[0].pid:
-            spy = _py_spy(profile, workers[0].pid)
+            spy = py_spy(profile, workers[0].pid)
         done = first
         while done < expected:
             time.sleep(0.05)
@@ -91,9 +92,7 @@ def drain(settings: AuditSettings, expected: int, consumers: int, infra_pids: li
         elapsed = time.monotonic() - started
         audit_cpu = cpu_seconds([w.pid for w in workers if w.pid]) - audit_cpu
         infra_cpu = cpu_seconds(infra_pids) - infra_cpu
-        if spy is not None:
-            spy.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
-            spy.wait(timeout=60)
+        stop_profile(spy)
     finally:
         stop.set()
         for w in workers:
@@ -117,18 +116,6 @@ async def summary(settings: AuditSettings) -> dict[str, Counter[str]]:
         }
     finally:
         await conn.close()
-
-
-def _py_spy(out: Path, pid: int) -> subprocess.Popen[bytes] | None:
-    exe = shutil.which("py-spy") or ("/tmp/tools/bin/py-spy" if Path("/tmp/tools/bin/py-spy").exists() else None)
-    if exe is None:
-        print("py-spy not found: no profile")
-        return None
-    fmt = "raw" if out.suffix == ".txt" else "flamegraph"  # .txt: collapsed stacks, to grep
-    return subprocess.Popen([exe, "record", "-p", str(pid), "-o", str(out), "--rate", "200", "--nonblocking",
-                             "--format", fmt], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 
 
 def main() -> None:

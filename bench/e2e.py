@@ -27,7 +27,7 @@ import httpx
 from launcher.demo_data import SettlementFactory, demo_institutions
 from launcher.environment import ensure_topics, start_infrastructure
 from launcher.policy import policy_in_force
-from launcher.procs import free_port, machine
+from launcher.procs import free_port, machine, peak_rss_mb
 from launcher.stack import SERVICES, Stack
 from shared.calendar import default_calendar
 
@@ -162,6 +162,7 @@ def main() -> None:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start()
         result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample))
+        peaks = {name: peak_rss_mb(process.pid) for name, process in stack.processes.items()}
     finally:
         stack.stop()
         infra.stop()
@@ -178,6 +179,8 @@ def main() -> None:
                   f"(n={len(values)})")
         else:
             print(f"{label}: no sample completed")
+    print("peak RSS per service (target ≤ 150 MB): " + ", ".join(
+        f"{name} {mb:.0f} MB" for name, mb in peaks.items() if mb is not None))
 
 
 if __name__ == "__main__":

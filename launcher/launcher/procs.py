@@ -52,6 +52,18 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
         process.wait(5)
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory since it started (VmHWM), for the benches; None once it is gone or
+    where /proc has no such line."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU of the processes and their children (PostgreSQL's backends), for the benches."""
     total = 0.0

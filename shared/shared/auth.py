@@ -71,7 +71,7 @@ def token_hash(token: str) -> str:
 ACTOR_HEADER = "X-Jishi-Actor"
 
 
-def actor(request: Request) -> str | None:
+async def actor(request: Request) -> str | None:
     """The person or job named in ``X-Jishi-Actor``, decoded; None when the caller named no one. A name that
     is blank, over 100 characters or holds control characters is refused (422), not recorded."""
     raw = request.headers.get(ACTOR_HEADER)

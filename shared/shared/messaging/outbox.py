@@ -8,11 +8,10 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.messaging.envelope import Envelope, Topic
-from shared.messaging.tables import outbox
 from shared.observability import tracing
 
 
@@ -72,9 +71,22 @@ class Outbox:
         return len(self._rows)
 
     async def flush(self) -> None:
+        """One statement of arrays, however many events (an executemany is a round of binds per row); rows
+        keep the order they were added in, which is the order the relay publishes them."""
         if self._rows:
             rows, self._rows = self._rows, []
-            await self._session.execute(insert(outbox), rows)
+            await self._session.execute(_INSERT, {
+                "event_ids": [r["event_id"] for r in rows], "topics": [r["topic"] for r in rows],
+                "keys": [r["key"] for r in rows], "values": [r["value"] for r in rows],
+                "headers": [json.dumps(r["headers"]) for r in rows]})
+
+
+_INSERT = text("""
+    INSERT INTO outbox (event_id, topic, key, value, headers)
+    SELECT event_id, topic, key, value, CAST(headers AS jsonb)
+    FROM unnest(CAST(:event_ids AS uuid[]), CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:values AS bytea[]),
+                CAST(:headers AS text[])) WITH ORDINALITY AS u(event_id, topic, key, value, headers, n)
+    ORDER BY n""")
 
 
 def _correlation_id_of(value: bytes) -> str | None:

@@ -9,11 +9,11 @@ from shared.auth import require_operator
 from shared.service import runtime_of
 
 
-def _operator(request: Request) -> None:
+async def _operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 
-def _uow(request: Request) -> AccountingUnitOfWork:
+async def _uow(request: Request) -> AccountingUnitOfWork:
     return runtime_of(request).uow()
 
 

@@ -11,19 +11,19 @@ from shared.auth import require_operator
 from shared.service import runtime_of
 
 
-def _uow(request: Request) -> AuditUnitOfWork:
+async def _uow(request: Request) -> AuditUnitOfWork:
     return runtime_of(request).uow()  # type: ignore[no-any-return]
 
 
-def _configs(request: Request) -> RegionConfigs:
+async def _configs(request: Request) -> RegionConfigs:
     return request.app.state.audit_configs  # type: ignore[no-any-return]
 
 
-def _catalogue(request: Request) -> Catalogue:
+async def _catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue  # type: ignore[no-any-return]
 
 
-def _operator(request: Request) -> None:
+async def _operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 

@@ -12,19 +12,19 @@ from shared.problems import Problem
 from shared.service import runtime_of
 
 
-def operator(request: Request) -> None:
+async def operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 
-def _uow(request: Request) -> BankGatewayUnitOfWork:
+async def _uow(request: Request) -> BankGatewayUnitOfWork:
     return runtime_of(request).uow()
 
 
-def _uow_factory(request: Request) -> Callable[[], BankGatewayUnitOfWork]:
+async def _uow_factory(request: Request) -> Callable[[], BankGatewayUnitOfWork]:
     return runtime_of(request).uow
 
 
-def _link(request: Request) -> BankLink:
+async def _link(request: Request) -> BankLink:
     return request.app.state.bank_link  # type: ignore[no-any-return]
 
 

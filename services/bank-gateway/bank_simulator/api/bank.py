@@ -19,11 +19,11 @@ from shared.problems import Problem, not_found
 from shared.service import runtime_of
 
 
-def _operator(request: Request) -> None:
+async def _operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 
-def _uow(request: Request) -> BankUnitOfWork:
+async def _uow(request: Request) -> BankUnitOfWork:
     return runtime_of(request).uow()
 
 

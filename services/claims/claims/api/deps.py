@@ -14,7 +14,9 @@ from shared.problems import Problem
 from shared.service import runtime_of
 
 
-def _uow(request: Request) -> ClaimsUnitOfWork:
+# Dependencies are coroutines even when they await nothing: FastAPI runs a plain ``def`` one in its thread
+# pool, a thread hop on every request of the hottest path.
+async def _uow(request: Request) -> ClaimsUnitOfWork:
     return runtime_of(request).uow()
 
 
@@ -54,7 +56,7 @@ def forget_tokens(request: Request) -> None:
     request.app.state.__dict__.setdefault("tokens", {}).clear()
 
 
-def _operator(request: Request) -> None:
+async def _operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 

@@ -23,7 +23,7 @@ MEASURES = ("interview", "lower_ratio", "suspend", "dismiss")
 
 
 @router.get("/risk")
-async def warnings(request: Request) -> Response:
+async def warning_list(request: Request) -> Response:
     who = await allowed(request, Action.VIEW)
     query = request.query_params
     level = query.get("level", "") if query.get("level", "") in LEVELS else ""

@@ -11,21 +11,21 @@ from shared.problems import Problem
 from shared.service import runtime_of
 
 
-def _uow(request: Request) -> DisbursementUnitOfWork:
+async def _uow(request: Request) -> DisbursementUnitOfWork:
     return runtime_of(request).uow()
 
 
 UowDep = Annotated[DisbursementUnitOfWork, Depends(_uow)]
 
 
-def _calendar() -> WorkingDayCalendar:
+async def _calendar() -> WorkingDayCalendar:
     return default_calendar()
 
 
 CalendarDep = Annotated[WorkingDayCalendar, Depends(_calendar)]
 
 
-def _operator(request: Request) -> None:
+async def _operator(request: Request) -> None:
     require_operator(request, runtime_of(request).settings.operator_token.get_secret_value())
 
 

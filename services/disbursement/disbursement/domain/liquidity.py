@@ -42,7 +42,10 @@ def project_month(days: Mapping[date, Decimal], *, working: Mapping[date, bool],
     left = [d for d in month_days if d > as_of]
     if not left:
         return Projection(observed, observed, observed, observed)
-    seen = [d for d in working if d <= as_of]
+    # The days since the fund's first record in the window: a region that began mid-window has no zero days
+    # before it, which would only pull the mean down.
+    first = min(days, default=as_of)
+    seen = [d for d in working if first <= d <= as_of]
     expected, variance = 0.0, 0.0
     for kind in (True, False):
         n = sum(1 for d in left if working[d] == kind)

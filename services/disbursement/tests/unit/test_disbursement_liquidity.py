@@ -27,3 +27,9 @@ def test_uneven_days_widen_the_interval_and_it_never_falls_below_what_is_already
     assert p.low < p.expected < p.high and p.low >= p.observed
     assert project_month(days, working=WORKING, month_days=MONTH, as_of=date(2025, 9, 30)).high == \
         sum(v for d, v in days.items() if d >= START)  # a month seen whole is what it is
+
+
+def test_a_fund_that_began_this_month_is_projected_from_its_own_days_not_from_empty_ones_before() -> None:
+    days = {d: Decimal("100.00") if WORKING[d] else Decimal("20.00") for d in MONTH if d <= date(2025, 9, 10)}
+    p = project_month(days, working=WORKING, month_days=MONTH, as_of=date(2025, 9, 10))
+    assert p.expected == Decimal("2360.00")
