@@ -8,6 +8,7 @@ error format. A 500 is a bug of ours, never the answer to bad input.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -61,6 +62,13 @@ class Problem(Exception):
 
 def not_found(what: str) -> Problem:
     return Problem(404, "not-found", "Not found", f"{what} does not exist or is not yours to see")
+
+
+def require_ordered(date_from: date | None, date_to: date | None) -> None:
+    """A range whose start comes after its end is refused (422) rather than answered as empty."""
+    if date_from and date_to and date_from > date_to:
+        raise Problem(422, "validation-error", "Invalid range", "date_from is after date_to",
+                      errors=[{"field": "date_from", "message": "after date_to"}])
 
 
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from audit.api.deps import OperatorDep, UowDep
 from audit.domain.claim_response import claim_response
 from shared.contracts.codes import Code
 from shared.fhir import FHIR_JSON, fhir_response, searchset
-from shared.problems import Problem
+from shared.problems import require_ordered
 
 router = APIRouter(prefix="/v1/fhir", tags=["fhir"], dependencies=[OperatorDep])
 
@@ -28,9 +28,7 @@ async def claim_responses(request: Request, uow: UowDep, fixmedins_code: Annotat
                           ) -> Response:
     """A searchset Bundle of the institution's ClaimResponses (business dates ``date_from``..``date_to``), by
     settlement id; ``link[next]`` while more remain. Each resource is validated by ``fhir.resources``."""
-    if date_from and date_to and date_from > date_to:
-        raise Problem(422, "validation-error", "Invalid range", "date_from is after date_to",
-                      errors=[{"field": "date_from", "message": "after date_to"}])
+    require_ordered(date_from, date_to)
     async with uow:
         page = await uow.outcomes.for_export(fixmedins_code, date_from=date_from, date_to=date_to, after=after,
                                              limit=count + 1)

@@ -14,7 +14,7 @@ from disbursement.service.fund_requests import fund_request, record_fund_request
 from disbursement.service.liquidity import liquidity_forecast
 from disbursement.service.runs.view import payment_view
 from shared.contracts.codes import Admdvs, Code, Period, Text
-from shared.problems import Problem
+from shared.problems import require_ordered
 
 router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[OperatorDep])
 
@@ -94,7 +94,5 @@ async def get_care_to_cash(uow: UowDep, admdvs: Annotated[Admdvs | None, Query()
     days): overall, per region, institution or fund (``by``), and week by week of care. Mean, median, p90, p99,
     max and the buckets 0, 1, 2-3, 4-7, 8-14, 15-30, 31+ days. A record paid through a payment that was
     postponed or failed first counts at the receipt of the payment that finally paid it (N art.18)."""
-    if date_from and date_to and date_from > date_to:
-        raise Problem(422, "validation-error", "Invalid range", "date_from is after date_to",
-                      errors=[{"field": "date_from", "message": "after date_to"}])
+    require_ordered(date_from, date_to)
     return await care_to_cash_report(uow, by=by, admdvs=admdvs, date_from=date_from, date_to=date_to)
