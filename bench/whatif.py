@@ -79,12 +79,12 @@ def main() -> None:
         t = time.monotonic()
         asyncio.run(seed(settings, args.records))
         print(f"seeded {args.records:,} settlements of {PERIOD} in {time.monotonic() - t:.1f} s")
-        from disbursement.whatif import _replay, _show  # after the environment names the bench's database
+        from disbursement.whatif import replay_months, show  # after the environment names the bench's database
 
         started = time.monotonic()
-        scenarios, replayed = asyncio.run(_replay(REGION, [PERIOD], "shanxi", {}, default_calendar()))
+        scenarios, replayed = asyncio.run(replay_months(REGION, [PERIOD], "shanxi", {}, default_calendar()))
         elapsed = time.monotonic() - started
-        _show(scenarios, 3)
+        show(scenarios, 3)
     finally:
         infra.stop()
         shutil.rmtree(run_dir, ignore_errors=True)

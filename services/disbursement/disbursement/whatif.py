@@ -64,12 +64,12 @@ def simulate(
         if chart is not None and chart.suffix not in (".svg", ".png"):
             raise Refused(f"--chart {chart}: an .svg or .png file")
         started = time.monotonic()
-        scenarios, records = asyncio.run(_replay(admdvs, months, pack, overrides, default_calendar()))
+        scenarios, records = asyncio.run(replay_months(admdvs, months, pack, overrides, default_calendar()))
     except Refused as exc:
         out.print(f"[bold red]refused:[/] {exc}")
         raise typer.Exit(2) from exc
     elapsed = time.monotonic() - started
-    _show(scenarios, top)
+    show(scenarios, top)
     out.print(f"replayed {records:,} settlements of {', '.join(months)} in {elapsed:.1f} s; nothing was written")
     if xlsx:
         write_xlsx(xlsx, scenarios)
@@ -120,7 +120,7 @@ def _alternative(in_force: RegionPolicy, pack: str | None, overrides: dict[str, 
         raise Refused(f"the policy to try is not valid: {fields}") from exc
 
 
-async def _replay(admdvs: str, months: list[str], pack: str | None, overrides: dict[str, Any],
+async def replay_months(admdvs: str, months: list[str], pack: str | None, overrides: dict[str, Any],
                   calendar: WorkingDayCalendar) -> tuple[list[Scenario], int]:
     engine = make_engine(DisbursementSettings())
     total: list[Scenario] = []
@@ -157,7 +157,7 @@ async def _replay(admdvs: str, months: list[str], pack: str | None, overrides: d
     return total, records
 
 
-def _show(scenarios: list[Scenario], top: int) -> None:
+def show(scenarios: list[Scenario], top: int) -> None:
     base, alt = scenarios
     funds = Table(title="per fund (yuan; days from care to cash weighted by money)")
     for column in ("fund", "policy", "records", "incurred", "daily", "prepayment", "settlement", "deposit",
