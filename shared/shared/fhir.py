@@ -2,18 +2,23 @@
 gateway's PaymentReconciliation share — money in yuan, the Jishi identifier systems, a searchset Bundle, and
 the response media type. Resources are built and validated by ``fhir.resources`` (its ``R4B`` package: FHIR
 4.3, whose ClaimResponse, PaymentReconciliation and Bundle are those of R4 4.0.1), so a resource the library
-refuses is never served."""
+refuses is never served.
+
+The library is imported on first use: its models weigh some 30 MB in every process that loads them, and
+an export is a rare call beside the hot path of the services that offer it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import Response
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.resource import Resource
+
+if TYPE_CHECKING:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.resource import Resource
 
 FHIR_JSON = "application/fhir+json"
 
@@ -53,6 +58,8 @@ def fund(admdvs: str) -> dict[str, Any]:
 
 
 def searchset(resources: Sequence[Resource], base: str, next_url: str | None) -> Bundle:
+    from fhir.resources.R4B.bundle import Bundle
+
     return Bundle.model_validate({
         "resourceType": "Bundle", "type": "searchset",
         "link": [{"relation": "next", "url": next_url}] if next_url else [],

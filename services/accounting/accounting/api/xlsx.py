@@ -1,17 +1,21 @@
 """The reports as XLSX workbooks (openpyxl): what an agency's finance staff file and sign. Amounts are
-written as numbers with two decimals, from the same Decimal strings the JSON carries."""
+written as numbers with two decimals, from the same Decimal strings the JSON carries.
+
+openpyxl (with the numpy it loads) is imported on the first download, not with the service: it weighs some
+25 MB of resident memory that the posting path never needs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MONEY = "#,##0.00"
@@ -21,10 +25,18 @@ def wants_xlsx(request: Request, format: str | None) -> bool:
     return format == "xlsx" or XLSX in request.headers.get("accept", "")
 
 
+def _workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
            money_columns: set[int]) -> None:
     sheet = book.create_sheet(title[:31])
     sheet.append(list(header))
+    from openpyxl.styles import Font
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -45,7 +57,7 @@ def _download(book: Workbook, filename: str) -> Response:
 
 def trial_balance_xlsx(report: dict[str, Any]) -> Response:
     """科目余额表: a sheet per fund."""
-    book = Workbook()
+    book = _workbook()
     with_period = report["period"] is not None
     header = ["科目编码", "科目名称", "方向"] + (["期初余额", "本期借方", "本期贷方"] if with_period else []) + \
         ["累计借方", "累计贷方", "余额"]
@@ -62,7 +74,7 @@ def trial_balance_xlsx(report: dict[str, Any]) -> Response:
 
 def journal_xlsx(report: dict[str, Any]) -> Response:
     """序时账: one row per leg, in posting order."""
-    book = Workbook()
+    book = _workbook()
     header = ["序号", "凭证ID", "日期", "期间", "基金", "摘要", "科目编码", "科目名称", "机构", "所属月份", "借方", "贷方"]
     rows = ([e["seq"], e["entry_id"], e["entry_date"], e["period"], e["fund"], e["memo"], leg["account"],
              leg["name"], leg["fixmedins_code"], leg["aux_period"],
@@ -74,7 +86,7 @@ def journal_xlsx(report: dict[str, Any]) -> Response:
 
 def advances_xlsx(report: dict[str, Any]) -> Response:
     """暂付款—即时结算预拨 明细: institution × month."""
-    book = Workbook()
+    book = _workbook()
     header = ["基金", "机构", "所属月份", "预拨", "核销", "结转及冲销", "未核销余额"]
     _sheet(book, "即时结算预拨明细", header, ([r["fund"], r["fixmedins_code"], r["period"], r["advanced"],
                                                r["written_off"], r["other"], r["open"]] for r in report["rows"]),

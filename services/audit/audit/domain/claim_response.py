@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
-from fhir.resources.R4B.claimresponse import ClaimResponse
+from typing import TYPE_CHECKING, Any
 
 from shared.fhir import INSUTYPE, PERSON, SETTLEMENT, fund, identifier, institution, money, resource_id
+
+if TYPE_CHECKING:
+    from fhir.resources.R4B.claimresponse import ClaimResponse
 
 ZERO = Decimal("0.00")
 
@@ -48,6 +49,8 @@ _ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication"
 
 
 def claim_response(o: ExportedOutcome) -> ClaimResponse:
+    from fhir.resources.R4B.claimresponse import ClaimResponse  # on first use: see shared.fhir
+
     deducted = _deducted(o)
     submitted = o.fund_pay_sumamt if o.fund_pay_sumamt is not None else ZERO
     outcome = "queued" if o.review_status == "open" else ("partial" if deducted > 0 else "complete")

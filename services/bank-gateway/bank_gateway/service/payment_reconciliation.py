@@ -9,18 +9,22 @@ said of it, and the disbursement payment it settles (N art.14-15).
 from __future__ import annotations
 
 import calendar
-
-from fhir.resources.R4B.paymentreconciliation import PaymentReconciliation
+from typing import TYPE_CHECKING
 
 from bank_gateway.adapters.tables import Voucher
 from shared.contracts.codes import SHANGHAI
 from shared.fhir import INSTITUTION, PAYMENT, VOUCHER, fund, identifier, money
+
+if TYPE_CHECKING:
+    from fhir.resources.R4B.paymentreconciliation import PaymentReconciliation
 
 _OUTCOME = {"issued": "queued", "paid": "complete", "rejected": "error", "cancelled": "error"}
 _PAYMENT_TYPE = {"system": "http://terminology.hl7.org/CodeSystem/payment-type", "code": "payment"}
 
 
 def payment_reconciliation(v: Voucher) -> PaymentReconciliation:
+    from fhir.resources.R4B.paymentreconciliation import PaymentReconciliation  # on first use: see shared.fhir
+
     paid_on = v.value_date or v.issued_at.astimezone(SHANGHAI).date()
     year, month = int(v.period[:4]), int(v.period[5:])
     return PaymentReconciliation.model_validate({
