@@ -22,14 +22,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
+from profiling import py_spy, stop_profile
 
 from launcher.demo_data import SettlementFactory, demo_institutions
 from launcher.environment import ensure_topics, start_infrastructure
 from launcher.policy import policy_in_force
-from launcher.procs import free_port, machine, peak_rss_mb
+from launcher.procs import cpu_seconds, free_port, machine, peak_rss_mb
 from launcher.stack import SERVICES, Stack
 from shared.calendar import default_calendar
+from shared.settings import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "220100"
@@ -49,7 +52,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int) -> dict[str, Any]:
+async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int,
+                infra_pids: list[int], lines_dsn: str, profile: Path | None = None, profile_format: str = "svg",
+                ) -> dict[str, Any]:
     op = {"authorization": f"Bearer {stack.operator_token}"}
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
@@ -71,7 +76,12 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         per_tick = records // seconds
         accepted: list[tuple[str, str]] = []
         rejected = 0
+        pids = {name: [process.pid] for name, process in stack.processes.items()} | {"PostgreSQL + Tansu": infra_pids}
+        cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
+        spies = [py_spy(profile / f"e2e-{name}.{profile_format}", process.pid)
+                 for name, process in stack.processes.items()] if profile else []
         started = time.monotonic()
+        wall_started = datetime.now().astimezone()
         runs: list[asyncio.Task[Any]] = []
         in_flight: list[asyncio.Task[Any]] = []
 
@@ -107,17 +117,24 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
             await asyncio.sleep(max(0.0, started + tick + 1 - time.monotonic()))  # the offered rate
         await asyncio.gather(*in_flight)
         intake_seconds = time.monotonic() - started
+        last_line = await drained(lines_dsn, len(accepted))
+        cpu = {name: cpu_seconds(p) - cpu_before[name] for name, p in pids.items()}
+        for spy in spies:
+            stop_profile(spy)
         await asyncio.gather(*runs)
 
         chosen = random.Random(1).sample(accepted, min(sample, len(accepted)))
         to_line, to_receipt = await latencies(client, stack, tokens, chosen)
-    return {"offered_rate": rate, "records": len(accepted), "rejected": rejected, "intake_seconds": intake_seconds,
+    chain_seconds = (last_line - wall_started).total_seconds()
+    return {"chain_throughput": len(accepted) / chain_seconds, "cpu": cpu,
+            "offered_rate": rate, "records": len(accepted), "rejected": rejected, "intake_seconds": intake_seconds,
             "throughput": len(accepted) / intake_seconds, "to_line": to_line, "to_receipt": to_receipt,
             "sampled": len(chosen)}
 
 
 async def latencies(client: httpx.AsyncClient, stack: Stack, tokens: dict[str, str],
-                    chosen: list[tuple[str, str]], timeout: float = 300) -> tuple[list[float], list[float]]:
+                    chosen: list[tuple[str, str]], timeout: float = 300,
+                    ) -> tuple[list[float], list[float]]:
     to_line: list[float] = []
     to_receipt: list[float] = []
     deadline = time.monotonic() + timeout
@@ -141,6 +158,21 @@ async def latencies(client: httpx.AsyncClient, stack: Stack, tokens: dict[str, s
     return to_line, to_receipt
 
 
+async def drained(dsn: str, records: int, timeout: float = 600) -> datetime:
+    """When the chain is through: disbursement has heard every accepted record's audit outcome, and so given it
+    its line (in the same transaction) or decided it has none on the daily path. The last line's time, read
+    from disbursement's own tables (a count every 0.2 s, not a load of its own)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + timeout
+        while (count := await conn.fetchval("SELECT count(*) FROM intake WHERE audit_status IS NOT NULL "
+                                                     "AND recorded_at IS NOT NULL")) < records:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{count} of {records} records audited in disbursement after {timeout:.0f} s")
+            await asyncio.sleep(0.2)
+        return await conn.fetchval("SELECT max(computed_at) FROM lines")
+    finally:
+        await conn.close()
 
 
 def main() -> None:
@@ -149,6 +181,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2000, help="offered records per second")
     parser.add_argument("--batch", type=int, default=100, help="records per POST")
     parser.add_argument("--sample", type=int, default=300, help="records whose latency is read back")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy every service under the load into "
+                                                                     "DIR/e2e-<service>.svg")
+    parser.add_argument("--profile-format", choices=("svg", "txt"), default="svg",
+                        help="txt: collapsed stacks to grep instead of flame graphs")
     args = parser.parse_args()
 
     run_dir = ROOT / ".run" / f"bench-{os.getpid()}"
@@ -161,7 +197,9 @@ def main() -> None:
     try:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start()
-        result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample))
+        result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample, infra.pids,
+                                    database_url(infra.database_url, f"{name}_disbursement", driver="postgresql"),
+                                    args.profile, args.profile_format))
         peaks = {name: peak_rss_mb(process.pid) for name, process in stack.processes.items()}
     finally:
         stack.stop()
@@ -171,7 +209,12 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"offered {result['offered_rate']:.0f} records/s in batches of {args.batch}; accepted {result['records']} "
           f"(rejected {result['rejected']}) in {result['intake_seconds']:.1f} s")
-    print(f"sustained intake: {result['throughput']:.0f} records/s")
+    print(f"sustained intake: {result['throughput']:.0f} records/s; the chain, first accepted → last line: "
+          f"{result['chain_throughput']:.0f} records/s (target ≥ 2,000)")
+    per = 1e6 / max(result["records"], 1)
+    print(f"CPU per record ({os.cpu_count()} cores = {os.cpu_count() * 1e6 / 2000:,.0f} µs a record at 2,000/s): "
+          + ", ".join(f"{name} {seconds * per:.0f} µs" for name, seconds in result["cpu"].items())
+          + f"; all {sum(result['cpu'].values()) * per:,.0f} µs")
     for label, values in (("accepted → disbursement line", result["to_line"]),
                           ("accepted → bank receipt", result["to_receipt"])):
         if values:
