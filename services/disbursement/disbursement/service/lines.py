@@ -6,7 +6,9 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from disbursement.adapters.tables import Intake, Line
+from sqlalchemy import Row
+
+from disbursement.adapters.tables import Line
 from disbursement.domain.batches import open_batch
 from disbursement.domain.lines import RatioCap, capped_ratio, disbursement_line, payable_base
 from disbursement.domain.versions import policy_in_force
@@ -67,21 +69,22 @@ async def compute_lines(uow: DisbursementUnitOfWork, *, keys: list[tuple[str, st
     caps = await uow.risk_measures.caps({w.fixmedins_code for w in waiting})
     now = datetime.now(UTC)
     lines: list[dict[str, Any]] = []
+    given: dict[tuple[str, str], uuid.UUID] = {}
     for intake in waiting:
         line = _line(intake, versions.get(intake.admdvs or "", []), closed.get(intake.admdvs or "", set()),
                      caps.get(intake.fixmedins_code, []), now)
         if line is None:
             continue
         lines.append({**line.model_dump(), "period": period_of(line.business_date)})
-        intake.line_id = line.line_id
+        given[(intake.fixmedins_code, intake.setl_id)] = line.line_id
         uow.outbox.add(topics.LINE_COMPUTED, line, key=line.fixmedins_code,
                        correlation_id=(correlation or {}).get((intake.fixmedins_code, intake.setl_id)))
     await uow.lines.add(lines)
-    await uow.session.flush()
+    await uow.intake.give_lines(given)
     return len(lines)
 
 
-def _line(intake: Intake, versions: list[Any], closed: set[date], caps: list[RatioCap],
+def _line(intake: Row[Any], versions: list[Any], closed: set[date], caps: list[RatioCap],
           now: datetime) -> LineComputed | None:
     assert intake.business_date and intake.insutype and intake.med_type and intake.admdvs
     assert intake.fund_pay_sumamt is not None

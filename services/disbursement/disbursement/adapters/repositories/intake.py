@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, select, text, tuple_, update
+from sqlalchemy import Row, exists, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,13 @@ from shared.money import ZERO
 
 #: 个人账户支出 less 个人账户共济 (ZJ §2), zero for a record uploaded without them.
 _PERSONAL_ACCOUNT = (func.coalesce(Intake.acct_pay, 0) - func.coalesce(Intake.acct_mulaid_pay, 0)).label("account")
+
+
+_GIVE_LINES = text("""
+UPDATE intake SET line_id = l.line_id
+FROM unnest(CAST(:codes AS text[]), CAST(:setl_ids AS text[]), CAST(:line_ids AS uuid[])) AS l(code, setl_id, line_id)
+WHERE intake.fixmedins_code = l.code AND intake.setl_id = l.setl_id
+""")
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class IntakeRepository:
         """Upsert the columns each row brings, leaving the others as they are."""
         if not rows:
             return
-        statement = insert(Intake)
+        statement = insert(Intake.__table__)  # type: ignore[arg-type]  # Core: no ORM bookkeeping a row
         columns = [c for c in rows[0] if c not in ("fixmedins_code", "setl_id")]
         statement = statement.on_conflict_do_update(
             index_elements=["fixmedins_code", "setl_id"], set_={c: statement.excluded[c] for c in columns}
@@ -62,9 +69,12 @@ class IntakeRepository:
     async def get(self, fixmedins_code: str, setl_id: str, *, for_update: bool = False) -> Intake | None:
         return await self._session.get(Intake, (fixmedins_code, setl_id), with_for_update=for_update)
 
-    async def waiting(self, keys: Iterable[tuple[str, str]] | None = None, *, admdvs: str | None = None) -> list[Intake]:
-        """Recorded, live, unsettled settlements that have no line yet (some of them, or all of a region)."""
-        statement = select(Intake).where(
+    async def waiting(self, keys: Iterable[tuple[str, str]] | None = None, *,
+                      admdvs: str | None = None) -> list[Row[Any]]:
+        """Recorded, live, unsettled settlements that have no line yet (some of them, or all of a region), locked
+        for the caller's transaction. Plain rows, read fresh: a line is computed from what the database holds
+        now, not from an object loaded earlier in the session (and a row costs a fraction of an ORM object)."""
+        statement = select(*Intake.__table__.columns).where(  # type: ignore[attr-defined]
             Intake.line_id.is_(None), Intake.recorded_at.is_not(None),  # type: ignore[union-attr]
             Intake.reversed_at.is_(None), Intake.settled_run_id.is_(None),  # type: ignore[union-attr]
         )
@@ -75,7 +85,14 @@ class IntakeRepository:
             statement = statement.where(tuple_(Intake.fixmedins_code, Intake.setl_id).in_(wanted))
         if admdvs is not None:
             statement = statement.where(Intake.admdvs == admdvs)
-        return list((await self._session.execute(statement.with_for_update())).scalars())
+        return list((await self._session.execute(statement.with_for_update())).all())
+
+    async def give_lines(self, lines: dict[tuple[str, str], uuid.UUID]) -> None:
+        """Each settlement's line, in one statement for the batch."""
+        if lines:
+            await self._session.execute(_GIVE_LINES, {"codes": [code for code, _ in lines],
+                                                      "setl_ids": [setl_id for _, setl_id in lines],
+                                                      "line_ids": list(lines.values())})
 
     async def month_totals(self, admdvs: str, start: date, end: date, *,
                            personal_account: bool) -> dict[tuple[str, str], MonthTotals]:

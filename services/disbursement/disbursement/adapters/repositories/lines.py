@@ -64,7 +64,7 @@ class Lines:
 
     async def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self._session.execute(insert(Line), rows)
+            await self._session.execute(insert(Line.__table__), rows)  # type: ignore[arg-type]  # Core, no ORM a row
             batches = {(row["admdvs"], row["batch_date"]) for row in rows if row.get("batch_date") is not None}
             await self._session.execute(text(
                 "INSERT INTO batches (admdvs, batch_date) SELECT a, d FROM unnest(CAST(:a AS text[]), "
