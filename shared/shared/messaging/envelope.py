@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -30,7 +31,9 @@ class Topic(Generic[P]):
         return self.name
 
 
-class Envelope(BaseModel):
+class EnvelopeHead(BaseModel):
+    """What every envelope says about its event, whatever the payload."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     event_id: uuid.UUID
@@ -38,6 +41,28 @@ class Envelope(BaseModel):
     schema_version: int = Field(ge=1)
     occurred_at: AwareDatetime
     correlation_id: str = Field(min_length=1)
+
+
+@functools.cache
+def typed_envelope(payload: type[BaseModel]) -> type[EnvelopeHead]:
+    """The envelope whose payload is already its topic's model: a message read from its JSON in one pass of
+    pydantic-core, rather than JSON → dict → model (a fifth of what a consumer spends on each event)."""
+    return create_model(f"{payload.__name__}Envelope", __base__=EnvelopeHead, payload=(payload, ...))
+
+
+def reader(model: type[BaseModel], *fields: str, **nested: type[BaseModel]) -> type[BaseModel]:
+    """A consumer's view of a payload, the fields it uses (a tolerant reader): each as the contract types it,
+    the rest of the message skipped, not built. ``nested`` narrows a field that is itself a model, e.g.
+    ``reader(SettlementRecorded, "admdvs", record=reader(SettlementRecord, "setl_id"))``. What the producer
+    validated as a whole is read here without the parts this consumer never looks at."""
+    known = model.model_fields
+    wanted = {name: (known[name].annotation, known[name]) for name in fields}
+    wanted |= {name: (narrowed, known[name]) for name, narrowed in nested.items()}
+    return create_model(f"{model.__name__}Read", __config__=ConfigDict(frozen=True, extra="ignore"),
+                        **wanted)  # type: ignore[call-overload]
+
+
+class Envelope(EnvelopeHead):
     payload: dict[str, Any]
 
     @classmethod
@@ -84,7 +109,7 @@ def envelope_json(topic: Topic[Any], payload_json: str, *, event_id: uuid.UUID, 
 class Event(Generic[P]):
     """A message as a handler sees it: the envelope and its payload, already validated."""
 
-    envelope: Envelope
+    envelope: EnvelopeHead
     payload: P
 
     @property

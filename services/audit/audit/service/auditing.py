@@ -201,8 +201,8 @@ def _outcome_row(j: Judged) -> dict[str, Any]:
         "status": outcome.status,
         "vola_amt": outcome.vola_amt,
         "findings": [f.model_dump(mode="json") for f in outcome.findings],
-        # the record as claims published it (already plain JSON), kept where a reviewer will read it
-        "record": j.event.envelope.payload["record"] if reviewed else None,
+        # the record as claims stored and published it (its canonical JSON), kept where a reviewer will read it
+        "record": s.record.model_dump(mode="json") if reviewed else None,
         "sampled": j.sampled,
         "sample_seed": j.region.config.sample_seed,
         "sample_share": j.region.config.sample_share,

@@ -10,7 +10,7 @@ from disbursement.service.adjustments import (
     on_settlements_reversed,
 )
 from disbursement.service.institutions import on_institutions_registered
-from disbursement.service.lines import on_settlements_audited, on_settlements_recorded
+from disbursement.service.lines import RECORDED_FOR_LINES, on_settlements_audited, on_settlements_recorded
 from disbursement.service.payments import on_payments_confirmed, on_payments_rejected
 from disbursement.service.risk import on_risk_measures_taken
 from disbursement.service.uow import DisbursementUnitOfWork
@@ -22,7 +22,7 @@ subscriptions: list[Subscription[DisbursementUnitOfWork]] = [
     Subscription(topics.INSTITUTION_REGISTERED, on_institutions_registered),
     # Measures before settlements: a cap or a suspension in the same batch applies to its records' lines.
     Subscription(topics.RISK_MEASURE_TAKEN, on_risk_measures_taken),
-    Subscription(topics.SETTLEMENT_RECORDED, on_settlements_recorded),
+    Subscription(topics.SETTLEMENT_RECORDED, on_settlements_recorded, reads=RECORDED_FOR_LINES),
     Subscription(topics.SETTLEMENT_AUDITED, on_settlements_audited),
     Subscription(topics.SETTLEMENT_REVERSED, on_settlements_reversed),
     Subscription(topics.DEDUCTION_CONFIRMED, on_deductions_confirmed),

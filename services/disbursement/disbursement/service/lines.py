@@ -18,8 +18,14 @@ from disbursement.service.uow import DisbursementUnitOfWork
 from shared.contracts import topics
 from shared.contracts.codes import business_date, period_of
 from shared.contracts.events import LineComputed, SettlementAudited, SettlementRecorded
-from shared.messaging.envelope import Event
+from shared.contracts.settlement import SettlementRecord
+from shared.messaging.envelope import Event, reader
 from shared.money import ZERO
+
+#: What a line needs of a recorded settlement. The fee details, diagnoses and the person are audit's: claims
+#: validated the whole record at intake, and reading it all again here cost 23 µs an event against 6.
+RECORDED_FOR_LINES = reader(SettlementRecorded, "fixmedins_code", "admdvs", "accepted_at", record=reader(
+    SettlementRecord, "setl_id", "insutype", "med_type", "setl_time", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay"))
 
 
 async def on_settlements_recorded(events: list[Event[SettlementRecorded]], uow: DisbursementUnitOfWork) -> None:
