@@ -36,12 +36,10 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import ConsumerRecord
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import literal_column
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 
 from shared.messaging.envelope import Envelope, Event, Topic, typed_envelope
 from shared.messaging.kafka import AdaptiveFetchWait, make_consumer
-from shared.messaging.tables import processed_events
 from shared.messaging.uow import UnitOfWork
 from shared.observability import context, tracing
 from shared.observability.metrics import CONSUMER_BATCHES, DEAD_LETTERS, EVENTS_CONSUMED, ConsumerState
@@ -307,8 +305,9 @@ class IdempotentConsumer(Generic[U]):
         self.stats.dead_lettered += sum(dead.values())
 
     async def _claim(self, uow: U, keys: list[str]) -> set[str]:
-        statement = insert(processed_events).on_conflict_do_nothing().returning(literal_column("event_id"))
-        result = await uow.session.execute(statement, [{"consumer": self.name, "event_id": key} for key in keys])
+        """The batch's event ids not processed before, now claimed: one statement of an array, the same
+        prepared statement whatever the batch's size."""
+        result = await uow.session.execute(_CLAIM, {"consumer": self.name, "keys": keys})
         return set(result.scalars())
 
     def _parse(self, record: ConsumerRecord) -> _Parsed:
@@ -363,6 +362,11 @@ class IdempotentConsumer(Generic[U]):
             key=record.key.decode(errors="replace") if record.key else None,
             value=json.dumps(letter, ensure_ascii=False).encode(),
         )
+
+
+_CLAIM = text(
+    "INSERT INTO processed_events (consumer, event_id) SELECT :consumer, k FROM unnest(CAST(:keys AS text[])) AS k "
+    "ON CONFLICT DO NOTHING RETURNING event_id")
 
 
 @contextmanager
