@@ -53,8 +53,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int,
-                infra_pids: list[int], lines_dsn: str, profile: Path | None = None, profile_format: str = "svg",
-                ) -> dict[str, Any]:
+                infra_pids: dict[str, list[int]], lines_dsn: str, profile: Path | None = None,
+                profile_format: str = "svg") -> dict[str, Any]:
     op = {"authorization": f"Bearer {stack.operator_token}"}
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
@@ -76,7 +76,7 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         per_tick = records // seconds
         accepted: list[tuple[str, str]] = []
         rejected = 0
-        pids = {name: [process.pid] for name, process in stack.processes.items()} | {"PostgreSQL + Tansu": infra_pids}
+        pids = {name: [process.pid] for name, process in stack.processes.items()} | infra_pids
         cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
         spies = [py_spy(profile / f"e2e-{name}.{profile_format}", process.pid)
                  for name, process in stack.processes.items()] if profile else []
@@ -197,9 +197,11 @@ def main() -> None:
     try:
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start()
-        result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample, infra.pids,
-                                    database_url(infra.database_url, f"{name}_disbursement", driver="postgresql"),
-                                    args.profile, args.profile_format))
+        infra_pids = {"PostgreSQL": [infra.postgres.process.pid] if infra.postgres else [],
+                      "Tansu": [infra.tansu.process.pid] if infra.tansu else []}
+        lines_dsn = database_url(infra.database_url, f"{name}_disbursement", driver="postgresql")
+        result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample, infra_pids, lines_dsn,
+                                   args.profile, args.profile_format))
         peaks = {name: peak_rss_mb(process.pid) for name, process in stack.processes.items()}
     finally:
         stack.stop()
