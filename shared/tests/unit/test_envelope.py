@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.messaging.envelope import Envelope, Topic
+from shared.messaging.envelope import Envelope, Topic, reader, typed_envelope
 from shared.money import Amount
 
 
@@ -116,3 +117,28 @@ def test_an_envelope_cannot_be_changed_once_made() -> None:
     env = Envelope.model_validate(an_envelope())
     with pytest.raises(ValidationError):
         env.correlation_id = "other"  # type: ignore[misc]
+
+
+class _Paying(BaseModel):
+    payee: _Paid
+    memo: str
+
+
+def test_one_pass_read_gives_the_payload_as_its_model_and_refuses_what_the_two_step_read_refuses() -> None:
+    # contract.md "Kafka topics": the envelope and its payload read together, with the same checks
+    typed = typed_envelope(_Paid)
+    event = typed.model_validate_json(json.dumps(an_envelope()))
+    assert event.payload == _Paid(fixmedins_code="H22010000001", amount=Decimal("12.30"))  # type: ignore[attr-defined]
+    assert event.correlation_id == "corr-1"
+    with pytest.raises(ValidationError):
+        typed.model_validate_json(json.dumps(an_envelope(payload={"fixmedins_code": "H1", "amount": "1.234"})))
+
+
+def test_a_reader_keeps_the_fields_it_names_as_the_contract_types_them_and_skips_the_rest() -> None:
+    # a tolerant reader: what a consumer never looks at is not built, what it reads is still checked
+    view = reader(_Paying, "memo", payee=reader(_Paid, "amount"))
+    read = view.model_validate({"memo": "daily", "payee": {"fixmedins_code": "H1", "amount": "5.00"}})
+    assert (read.memo, read.payee.amount) == ("daily", Decimal("5.00"))  # type: ignore[attr-defined]
+    assert not hasattr(read.payee, "fixmedins_code")  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError):  # an amount not to the fen stays refused in the narrowed field
+        view.model_validate({"memo": "daily", "payee": {"amount": "5.001"}})

@@ -29,7 +29,8 @@ RECORDED_FOR_LINES = reader(SettlementRecorded, "fixmedins_code", "admdvs", "acc
 
 
 async def on_settlements_recorded(events: list[Event[SettlementRecorded]], uow: DisbursementUnitOfWork) -> None:
-    """Each record under the fund that settles it (a maternity record under the employee fund, N art.3)."""
+    """Each record under the fund that settles it (a maternity record under the employee fund, N art.3). The
+    consumer reads each payload as ``RECORDED_FOR_LINES``: only the fields below exist on it."""
     fund = await fund_folder(uow, {e.payload.admdvs for e in events})
     rows = {
         (p.fixmedins_code, p.record.setl_id): {
