@@ -33,10 +33,10 @@ def _workbook() -> Workbook:
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
            money_columns: set[int]) -> None:
-    sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
     from openpyxl.styles import Font
 
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
