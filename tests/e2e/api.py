@@ -45,6 +45,12 @@ class Api:
         return await policy_in_force(self.client, self.url("disbursement", ""), admdvs, body,
                                      headers=operator_headers())
 
+    async def audit_config(self, admdvs: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.client.put(self.url("audit", f"/v1/regions/{admdvs}/audit-config"),
+                                         headers=operator_headers(), json=body)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
     async def post(self, token: str, body: Any) -> httpx.Response:
         return await self.client.post(self.url("claims", "/v1/settlements"),
                                       headers={"authorization": f"Bearer {token}"}, json=body)

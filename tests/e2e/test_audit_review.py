@@ -41,6 +41,9 @@ async def test_review_decides_what_an_audit_first_region_pays_and_the_month_dedu
     async with httpx.AsyncClient(timeout=30) as client:
         api = Api(stack, client)
         await api.policy(region, {"pack": "jilin", "effective_from": "2025-01-01"})  # audit-first, 60 % daily
+        # No random sample: the default 1 % would send the clean record to review in about one region in a
+        # hundred, and the month would then wait for that review too (N art.13, SX §3).
+        await api.audit_config(region, {"sample_share": "0"})
         hospital = demo_institutions(region, prefix=f"A{region}")[0]
         token = await api.register(hospital)
         await api.enroll(hospital.fixmedins_code)
