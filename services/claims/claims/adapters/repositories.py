@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claims.adapters.tables import Institution as InstitutionRow
 from claims.adapters.tables import Settlement, ViewAudit, ViewLine, ViewPayment
 from claims.domain.institution import Institution
+from shared.bulk import upsert_rows
 from shared.contracts.codes import business_date
 from shared.contracts.events import BankAccount
 from shared.contracts.settlement import SettlementRecord
@@ -188,17 +189,8 @@ class Views:
         return list((await self._session.execute(statement)).scalars())
 
     async def upsert(self, table: type, rows: list[dict[str, Any]], *, keys: list[str],
-                     update: list[str] | None = None, where: Any = None) -> None:
-        """Insert the rows; on a key already present update ``update`` (all non-key columns given when None)."""
-        if not rows:
-            return
-        statement = insert(table)
-        columns = update if update is not None else [c for c in rows[0] if c not in keys]
-        if columns:
-            statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in columns}, where=where
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        await self._session.execute(statement, rows)
+                     update: list[str] | None = None, where: str | None = None) -> None:
+        """Insert the rows; on a key already present update ``update`` (all non-key columns given when None)
+        where ``where`` holds. One statement for the batch."""
+        await upsert_rows(self._session, table.__table__, rows, keys=keys, update=update, where=where)  # type: ignore[attr-defined]
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-
 from claims.adapters.tables import ViewAudit, ViewDeduction, ViewLine, ViewMonth, ViewPayment
 from claims.service.uow import ClaimsUnitOfWork
 from shared.contracts import events as e
@@ -16,8 +14,7 @@ from shared.contracts.codes import period_of
 from shared.messaging.consumer import Subscription
 from shared.messaging.envelope import Event
 
-# Inline SQL, not a bound list: an executemany upsert cannot expand an IN parameter.
-_NOT_FINAL = text("view_payments.status NOT IN ('paid', 'failed')")
+_NOT_FINAL = "view_payments.status NOT IN ('paid', 'failed')"
 
 
 async def on_audited(events: list[Event[e.SettlementAudited]], uow: ClaimsUnitOfWork) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounting.adapters.tables import LineFact, PaymentFact, SettlementFact
+from shared.bulk import upsert_rows
 
 #: (fixmedins_code, insutype, period): one institution's month in one fund.
 Month = tuple[str, str, str]
@@ -26,13 +27,8 @@ class Facts:
 
     async def upsert_lines(self, rows: Sequence[dict[str, Any]]) -> None:
         """The latest publication of each line wins: a line that moved to a later batch counts there only."""
-        latest = {row["line_id"]: row for row in rows}
-        if not latest:
-            return
-        statement = insert(LineFact)
-        statement = statement.on_conflict_do_update(index_elements=["line_id"], set_={
-            "batch_date": statement.excluded.batch_date, "amount": statement.excluded.amount})
-        await self._session.execute(statement, list(latest.values()))
+        await upsert_rows(self._session, LineFact.__table__, rows, keys=["line_id"],  # type: ignore[attr-defined]
+                          update=["batch_date", "amount"])
 
     async def ordered_months(self, lines: Iterable[tuple[str, str, str, date | None]]) -> set[Month]:
         """Of these (institution, fund, month, batch) the months whose batch an order already named: a line

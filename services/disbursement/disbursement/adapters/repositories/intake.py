@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, exists, func, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from disbursement.adapters.tables import Declaration, Intake
 from disbursement.domain.categories import PERSONAL_ACCOUNT, category_of
 from disbursement.domain.monthly import MonthAudit
+from shared.bulk import upsert_rows
 from shared.contracts.codes import SHANGHAI
 from shared.money import ZERO
 
@@ -57,14 +57,7 @@ class IntakeRepository:
 
     async def merge(self, rows: list[dict[str, Any]]) -> None:
         """Upsert the columns each row brings, leaving the others as they are."""
-        if not rows:
-            return
-        statement = insert(Intake.__table__)  # type: ignore[arg-type]  # Core: no ORM bookkeeping a row
-        columns = [c for c in rows[0] if c not in ("fixmedins_code", "setl_id")]
-        statement = statement.on_conflict_do_update(
-            index_elements=["fixmedins_code", "setl_id"], set_={c: statement.excluded[c] for c in columns}
-        )
-        await self._session.execute(statement, rows)
+        await upsert_rows(self._session, Intake.__table__, rows, keys=["fixmedins_code", "setl_id"])  # type: ignore[attr-defined]
 
     async def get(self, fixmedins_code: str, setl_id: str, *, for_update: bool = False) -> Intake | None:
         return await self._session.get(Intake, (fixmedins_code, setl_id), with_for_update=for_update)

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ARRAY, Uuid, any_, cast, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from disbursement.adapters.tables import Line
+from shared.bulk import insert_rows
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Lines:
 
     async def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self._session.execute(insert(Line.__table__), rows)  # type: ignore[arg-type]  # Core, no ORM a row
+            await insert_rows(self._session, Line.__table__, rows)  # type: ignore[arg-type]
             batches = {(row["admdvs"], row["batch_date"]) for row in rows if row.get("batch_date") is not None}
             await self._session.execute(text(
                 "INSERT INTO batches (admdvs, batch_date) SELECT a, d FROM unnest(CAST(:a AS text[]), "
