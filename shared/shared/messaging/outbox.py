@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.messaging.envelope import Envelope, Topic
+from shared.messaging.envelope import Topic, envelope_json
 from shared.observability import tracing
 
 
@@ -33,16 +33,19 @@ class Outbox:
         correlation_id: str | None = None,
         event_id: uuid.UUID | None = None,
         headers: dict[str, str] | None = None,
-    ) -> Envelope:
+    ) -> uuid.UUID:
+        """The event's envelope, serialised once: the payload as its model dumps it, the envelope's fields
+        around it (building an ``Envelope`` first would dump, validate and dump the payload again). Returns
+        the event id."""
         if not isinstance(payload, topic.payload):
             raise TypeError(f"{topic.name} carries {topic.payload.__name__}, not {type(payload).__name__}")
-        envelope = Envelope.wrap(
-            topic, payload, correlation_id=correlation_id or self.correlation_id, event_id=event_id
-        )
+        event_id = event_id or uuid.uuid4()
+        correlation_id = correlation_id or self.correlation_id or str(event_id)
         if tracing.enabled():
-            headers = {**tracing.outbox_headers(envelope.correlation_id), **(headers or {})}
-        self.add_raw(topic.name, key=key, value=envelope.to_bytes(), event_id=envelope.event_id, headers=headers)
-        return envelope
+            headers = {**tracing.outbox_headers(correlation_id), **(headers or {})}
+        value = envelope_json(topic, payload.model_dump_json(), event_id=event_id, correlation_id=correlation_id)
+        self.add_raw(topic.name, key=key, value=value, event_id=event_id, headers=headers)
+        return event_id
 
     def add_raw(
         self,
