@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from accounting.service.postings import (
+    LINE_FOR_FACTS,
     on_funds_requested,
     on_lines_computed,
     on_lines_ordered,
@@ -16,7 +17,7 @@ from shared.messaging.consumer import Subscription
 subscriptions: list[Subscription[AccountingUnitOfWork]] = [
     # What a payment is first, so a receipt in the same batch is booked with its run's name.
     Subscription(topics.PAYMENT_ORDERED, on_payments_ordered),
-    Subscription(topics.LINE_COMPUTED, on_lines_computed),
+    Subscription(topics.LINE_COMPUTED, on_lines_computed, reads=LINE_FOR_FACTS),
     Subscription(topics.LINES_ORDERED, on_lines_ordered),
     Subscription(topics.PAYMENT_CONFIRMED, post_payments_confirmed),
     Subscription(topics.PAYMENT_REJECTED, on_payments_rejected),

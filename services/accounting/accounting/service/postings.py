@@ -31,7 +31,7 @@ from shared.contracts.events import (
     PaymentRejected,
 )
 from shared.messaging.consumer import PoisonEvent
-from shared.messaging.envelope import Event
+from shared.messaging.envelope import Event, reader
 from shared.money import ZERO
 
 _KEYS = uuid.UUID("5d0f3b8e-2a41-4c7e-8b6a-1f9e0c7d4a22")
@@ -170,8 +170,14 @@ async def on_lines_ordered(events: list[Event[LinesOrdered]], uow: AccountingUni
     uow.touched.update((e.payload.fixmedins_code, e.payload.insutype, e.payload.period) for e in events)
 
 
+#: What the books need of a line: its amount, whose and which month's it is, and the batch that pays it.
+LINE_FOR_FACTS = reader(LineComputed, "line_id", "admdvs", "fixmedins_code", "insutype", "business_date",
+                        "batch_date", "amount")
+
+
 async def on_lines_computed(events: list[Event[LineComputed]], uow: AccountingUnitOfWork) -> None:
-    """Each line as last published (upserted by line_id); a line of a batch already ordered is checked again."""
+    """Each line as last published (upserted by line_id); a line of a batch already ordered is checked again.
+    The consumer reads each payload as ``LINE_FOR_FACTS``: only the fields below exist on it."""
     rows = [{"line_id": p.line_id, "admdvs": p.admdvs, "fixmedins_code": p.fixmedins_code, "insutype": p.insutype,
              "period": f"{p.business_date:%Y-%m}", "batch_date": p.batch_date, "amount": p.amount}
             for p in (e.payload for e in events)]
