@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 
 from claims.api import afterwards, institutions, settlements
@@ -18,7 +20,7 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     # happens whenever a replica comes or goes; the views catch up on their own.
     runtime = Runtime(settings, package="claims", uow_class=ClaimsUnitOfWork, subscriptions=subscriptions,
                       ready_without_partitions=True)
-    return service_app(
+    app = service_app(
         runtime,
         title="Jishi claims",
         description="The institutions' API: settlements and fee details, and what became of each.",
@@ -26,3 +28,5 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         extra_schemas=[SettlementRecord, SettlementBatch],
     )
+    app.state.intake_slots = asyncio.Semaphore(settings.intake_concurrency)
+    return app

@@ -40,16 +40,17 @@ async def post_settlements(request: Request, institution: CurrentInstitution, uo
     The same record again is ``replayed`` with its first acceptance time; the same ``setl_id`` with other
     content is a ``conflict`` naming the fields that differ. A bad record never fails the others.
     """
-    raw = await request.body()
-    limit = runtime_of(request).settings.max_batch_records
-    records = _all_valid(raw, limit)  # the common case, read and checked in one pass of pydantic-core
-    single = records is not None and len(records) == 1 and not raw.lstrip().startswith(b'{"records"')
-    if records is None:
-        body = _json(raw)
-        single = isinstance(body, dict) and "records" not in body
-        records = [body] if single else _records(body, limit)
-    results = await accept_settlements(institution, records, uow,
-                                       correlation_id=request.headers.get("x-correlation-id"))
+    async with request.app.state.intake_slots:  # a body is read only when it can be stored next
+        raw = await request.body()
+        limit = runtime_of(request).settings.max_batch_records
+        records = _all_valid(raw, limit)  # the common case, read and checked in one pass of pydantic-core
+        single = records is not None and len(records) == 1 and not raw.lstrip().startswith(b'{"records"')
+        if records is None:
+            body = _json(raw)
+            single = isinstance(body, dict) and "records" not in body
+            records = [body] if single else _records(body, limit)
+        results = await accept_settlements(institution, records, uow,
+                                           correlation_id=request.headers.get("x-correlation-id"))
     if single:
         _raise_for_single(results[0])
     # Written directly: validating a thousand results against the response model cost more than storing them.

@@ -53,7 +53,8 @@ class Claims:
 
 @pytest.fixture
 async def claims(infra: Infra, prefix: str, topics: str) -> AsyncIterator[Claims]:
-    settings = settings_for(ClaimsSettings, infra, prefix, max_body_bytes=256 * 1024, max_batch_records=50)
+    settings = settings_for(ClaimsSettings, infra, prefix, max_body_bytes=256 * 1024, max_batch_records=50,
+                            intake_concurrency=2)
     await migrate("claims", settings)
     async with serving(create_app(settings)) as client:
         yield Claims(client, settings)

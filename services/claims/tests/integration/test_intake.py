@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from datetime import date
@@ -71,6 +72,23 @@ async def test_limits_and_malformed_bodies_are_clear_4xx_problems(claims: Claims
     assert too_big.status_code == 413 and too_big.headers["content-type"] == "application/problem+json"
     empty = await client.post("/v1/settlements", headers=headers, json={"records": []})
     assert empty.status_code == 422
+
+
+async def test_uploads_beyond_the_intake_slots_wait_and_are_all_stored(claims: Claims) -> None:
+    """Two slots (the fixture's ``intake_concurrency``), ten uploads at once, a refused one among them: each
+    is answered, the refused one frees its slot, and every accepted record is stored once (N art.12)."""
+    institution, headers = await claims.institution()
+    batches = [claims.records(institution, date(2025, 9, 2), 5) for _ in range(9)]
+    bad = claims.client.post("/v1/settlements", headers={**headers, "content-type": "application/json"},
+                             content=b'{"records": [')
+    answers = await asyncio.gather(bad, *(claims.client.post("/v1/settlements", headers=headers,
+                                                              json={"records": b}) for b in batches))
+    assert [a.status_code for a in answers] == [400] + [200] * 9
+    assert all(r["status"] == "accepted" for a in answers[1:] for r in a.json()["results"])
+    for batch in batches:
+        for record in batch:
+            view = await claims.client.get(f"/v1/settlements/{record['setl_id']}", headers=headers)
+            assert view.status_code == 200, view.text
 
 
 async def test_an_institution_is_registered_once_and_updated_after(claims: Claims) -> None:
