@@ -26,7 +26,8 @@ _DIALECT = postgresql.dialect()
 async def insert_rows(session: AsyncSession, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows``, all with the same columns, in one statement."""
     if rows:
-        await _execute(session, table, rows, _statement(table, _columns(table, rows[0]), None, None, None))
+        columns = _columns(table, rows[0])
+        await _execute(session, table, rows, columns, _statement(table, columns, None, None, None))
 
 
 async def upsert_rows(session: AsyncSession, table: sa.Table, rows: Sequence[dict[str, Any]], *,
@@ -37,15 +38,15 @@ async def upsert_rows(session: AsyncSession, table: sa.Table, rows: Sequence[dic
     statement cannot touch a row twice)."""
     if not rows:
         return
-    given = tuple(rows[0])
+    columns = _columns(table, rows[0])
     latest = list({tuple(row[k] for k in keys): row for row in rows}.values())
-    sets = tuple(c for c in given if c not in keys) if update is None else tuple(update)
-    await _execute(session, table, latest, _statement(table, _columns(table, rows[0]), tuple(keys), sets, where))
+    sets = tuple(c for c in rows[0] if c not in keys) if update is None else tuple(update)
+    await _execute(session, table, latest, columns, _statement(table, columns, tuple(keys), sets, where))
 
 
 async def _execute(session: AsyncSession, table: sa.Table, rows: Sequence[dict[str, Any]],
-                   statement: sa.TextClause) -> None:
-    columns = _columns(table, rows[0])
+                   columns: tuple[str, ...], statement: sa.TextClause) -> None:
+    """One array a column: the rows' values, or the column's default for each row."""
     defaults = _defaults(table, tuple(rows[0]))
     json_columns = _json_columns(table, columns)
     arrays: dict[str, list[Any]] = {}
