@@ -18,16 +18,12 @@ since an outage is no reason to give up a payment.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import asyncpg
@@ -35,11 +31,12 @@ import sqlalchemy.exc
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import ConsumerRecord
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import text
 
-from shared.messaging.envelope import Envelope, Event, Topic, typed_envelope
+from shared.messaging.envelope import Event, Topic
 from shared.messaging.kafka import AdaptiveFetchWait, make_consumer
+from shared.messaging.reading import Parsed, dead_letter, parse
 from shared.messaging.uow import UnitOfWork
 from shared.observability import context, tracing
 from shared.observability.metrics import CONSUMER_BATCHES, DEAD_LETTERS, EVENTS_CONSUMED, ConsumerState
@@ -96,15 +93,6 @@ def is_transient(exc: BaseException) -> bool:
             if isinstance(candidate, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
                 return True
     return False
-
-
-@dataclass
-class _Parsed:
-    record: ConsumerRecord
-    topic: Topic[Any]
-    processed_key: str
-    event: Event[Any] | None = None
-    dead_reason: str | None = None
 
 
 @dataclass
@@ -252,7 +240,7 @@ class IdempotentConsumer(Generic[U]):
                                setl_id=context.setl_id_of(event.payload) if event else None):
                 await self._apply_alone(item)
 
-    async def _apply_alone(self, item: _Parsed) -> None:
+    async def _apply_alone(self, item: Parsed) -> None:
         reason = ""
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -271,7 +259,7 @@ class IdempotentConsumer(Generic[U]):
         item.event, item.dead_reason = None, reason
         await self._apply([item])
 
-    async def _apply(self, parsed: list[_Parsed]) -> None:
+    async def _apply(self, parsed: list[Parsed]) -> None:
         unique = {item.processed_key: item for item in reversed(parsed)}  # the first occurrence wins
         async with self._uow_factory() as uow:
             new_keys = await self._claim(uow, list(unique))
@@ -288,7 +276,7 @@ class IdempotentConsumer(Generic[U]):
                 await uow.commit()
         self._count(parsed, fresh)
 
-    def _count(self, parsed: list[_Parsed], fresh: list[_Parsed]) -> None:
+    def _count(self, parsed: list[Parsed], fresh: list[Parsed]) -> None:
         applied: Counter[str] = Counter()
         dead: Counter[str] = Counter()
         for item in fresh:
@@ -310,58 +298,16 @@ class IdempotentConsumer(Generic[U]):
         result = await uow.session.execute(_CLAIM, {"consumer": self.name, "keys": keys})
         return set(result.scalars())
 
-    def _parse(self, record: ConsumerRecord) -> _Parsed:
+    def _parse(self, record: ConsumerRecord) -> Parsed:
         subscription = self._by_topic[record.topic]
-        topic, model = subscription.topic, subscription.reads or subscription.topic.payload
-        try:  # the common case: a good message of this topic, read in one pass
-            typed = typed_envelope(model).model_validate_json(record.value or b"")
-        except ValidationError:
-            return self._refuse(record, topic, model)
-        if typed.event_type != topic.event_type or typed.schema_version > topic.schema_version:
-            return self._refuse(record, topic, model)
-        return _Parsed(record, topic, str(typed.event_id), event=Event(typed, typed.payload))  # type: ignore[attr-defined]
+        return parse(record, subscription.topic, subscription.reads or subscription.topic.payload)
 
-    def _refuse(self, record: ConsumerRecord, topic: Topic[Any], model: type[BaseModel]) -> _Parsed:
-        """A message the one-pass read refused, read again step by step to say what is wrong with it: not an
-        envelope, another event's type, a newer schema, or a payload its model refuses."""
-        try:
-            envelope = Envelope.from_bytes(record.value)
-        except ValidationError as exc:
-            digest = hashlib.sha256(record.value or b"").hexdigest()
-            return _Parsed(record, topic, f"sha256:{digest}", dead_reason=f"not an envelope: {_short(exc)}")
-        key = str(envelope.event_id)
-        if envelope.event_type != topic.event_type:
-            return _Parsed(record, topic, key, dead_reason=f"event_type {envelope.event_type!r} on {topic.name}")
-        if envelope.schema_version > topic.schema_version:
-            reason = f"schema_version {envelope.schema_version} is newer than {topic.schema_version}, known here"
-            return _Parsed(record, topic, key, dead_reason=reason)
-        try:
-            payload = model.model_validate(envelope.payload)
-        except ValidationError as exc:
-            return _Parsed(record, topic, key, dead_reason=f"invalid payload: {_short(exc)}")
-        return _Parsed(record, topic, key, event=Event(envelope, payload))
-
-    def _dead_letter(self, uow: U, item: _Parsed) -> None:
+    def _dead_letter(self, uow: U, item: Parsed) -> None:
         record = item.record
-        raw = record.value or b""
-        try:
-            original: Any = raw.decode()
-        except UnicodeDecodeError:
-            original = {"base64": base64.b64encode(raw).decode()}
-        letter = {
-            "reason": item.dead_reason,
-            "consumer": self.name,
-            "source": {"topic": record.topic, "partition": record.partition, "offset": record.offset},
-            "dead_at": datetime.now(UTC).isoformat(),
-            "original": original,
-        }
         log.error("%s: %s[%d]@%d to the DLQ: %s", self.name, record.topic, record.partition, record.offset,
                   item.dead_reason, extra={"event_id": item.processed_key})
-        uow.outbox.add_raw(
-            item.topic.dlq,
-            key=record.key.decode(errors="replace") if record.key else None,
-            value=json.dumps(letter, ensure_ascii=False).encode(),
-        )
+        uow.outbox.add_raw(item.topic.dlq, key=record.key.decode(errors="replace") if record.key else None,
+                           value=dead_letter(item, consumer=self.name))
 
 
 _CLAIM = text(
@@ -370,7 +316,7 @@ _CLAIM = text(
 
 
 @contextmanager
-def _ids_of(applying: list[_Parsed]) -> Iterator[None]:
+def _ids_of(applying: list[Parsed]) -> Iterator[None]:
     """The ids a batch's log lines carry: all three for a batch of one event, the correlation id when every
     event shares it (one request's records), none otherwise (each line about one event names it)."""
     if len(applying) == 1 and applying[0].event is not None:
@@ -385,10 +331,6 @@ def _ids_of(applying: list[_Parsed]) -> Iterator[None]:
             yield
         return
     yield
-
-
-def _short(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()[:5])
 
 
 class _WaitForInFlight(ConsumerRebalanceListener):
