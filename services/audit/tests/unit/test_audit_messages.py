@@ -1,4 +1,4 @@
-"""What audit publishes keeps to the contract (shared/contracts/events.py), however it is written."""
+"""What audit publishes keeps to the contract (shared/contracts/events/), however it is written."""
 
 from __future__ import annotations
 
