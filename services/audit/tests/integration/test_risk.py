@@ -86,7 +86,10 @@ async def test_a_region_changes_its_indicators_without_a_deploy(audit: AuditHarn
     assert (good.json()["version"], good.json()["indicators"]["fund_pay_jump"]["warn"]) == (1, "1.5")
     assert good.json()["indicators"]["reversal_rate"]["warn"] == "0.05"  # the others keep their defaults
     await _baseline_then(audit, 4)  # 2× the baseline: yellow under this region's thresholds
-    [warning] = await eventually(lambda: _warnings(audit, level="yellow"), timeout=10)
+    # Read once all 18 are judged: a batch that ends after the day's third record already warns at 1.5×, and
+    # the fourth then replaces that figure with 2× (the latest figures stand at one level).
+    await eventually(lambda: _days_counted(audit, 18), timeout=20)
+    [warning] = await _warnings(audit, level="yellow")
     assert (warning["value"], warning["threshold"], warning["config_version"]) == ("2.0000", "1.5000", 1)
 
 
