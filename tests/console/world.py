@@ -33,6 +33,9 @@ async def a_region(console: Console, client: httpx.AsyncClient, admdvs: str, *, 
     from a violation rate of 20 % over three records (N art.20), so the doubtful third raises a warning."""
     api = Api(console.stack, client)
     await api.policy(admdvs, {"pack": "jilin", "effective_from": "2025-01-01"})
+    # No random sample: the default 1 % sends one of the two clean records to review in about one region in
+    # fifty, and its month would then wait for that review too (N art.13, SX §3).
+    await api.audit_config(admdvs, {"sample_share": "0"})
     if watched:
         response = await client.put(api.url("audit", f"/v1/regions/{admdvs}/risk-indicators"),
                                     headers=operator_headers(), json={"indicators": {"violation_rate": {
