@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 import asyncpg
+import sqlalchemy.exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from shared.settings import ServiceSettings, database_url
 
 
 def make_engine(settings: ServiceSettings) -> AsyncEngine:
+    # No pre-ping by default: on asyncpg it is three round trips (BEGIN, a query, ROLLBACK) before every unit
+    # of work, more than the writes of a small consumer batch. A connection the server dropped is found on its
+    # first use instead: SQLAlchemy then recycles every connection of the pool opened before, the consumer
+    # retries its batch, and the API answers that one request 503 (``install_problem_handlers``).
     return create_async_engine(
         settings.sqlalchemy_url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=settings.database_pool_pre_ping,
     )
+
+
+# SQLSTATEs worth retrying forever: serialization failure, deadlock, the server going away or refusing
+# connections, too many connections.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "53300", "57P01", "57P02", "57P03"}
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The database away, restarting, out of connections or losing a race (a serialization failure, a
+    deadlock): the same work succeeds if tried again, nothing is wrong with it."""
+    if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
+        return True
+    if isinstance(exc, sqlalchemy.exc.TimeoutError):  # the pool ran dry
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        for candidate in (exc.orig, getattr(exc.orig, "__cause__", None)):
+            state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+            if state and (state in _TRANSIENT_SQLSTATES or state.startswith("08")):
+                return True
+            if isinstance(candidate, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
+                return True
+    return False
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

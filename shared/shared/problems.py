@@ -11,6 +11,7 @@ import logging
 from datetime import date
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.calendar import CalendarNotLoaded
 from shared.contracts.codes import WITHOUT_NUL
+from shared.db import is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         return Problem(500, "internal-error", "Internal error", "logged on our side; nothing was changed").response(
             request.url.path
         )
+
+    @app.exception_handler(sqlalchemy.exc.DBAPIError)
+    async def _database(request: Request, exc: sqlalchemy.exc.DBAPIError) -> JSONResponse:
+        if not is_database_outage(exc):
+            return await _unexpected(request, exc)
+        # A dropped connection, a restart, a lost race: the request may go again as it is. Had it reached its
+        # commit, settlements and runs are idempotent (contract.md), so the same request is answered as replayed.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return Problem(503, "database-unavailable", "Database unavailable",
+                       "the database could not be reached; send the same request again",
+                       headers={"Retry-After": "1"}).response(request.url.path)
 
 
 class BodyLimit:

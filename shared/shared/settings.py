@@ -35,6 +35,9 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
     database_name: str = ""
     database_pool_size: int = 10
+    #: Test each pooled connection before use (three round trips a unit of work); off, a dropped connection
+    #: costs the one request or batch that meets it (``shared.db.make_engine``).
+    database_pool_pre_ping: bool = False
     kafka_bootstrap: str = "127.0.0.1:9092"
     #: Prepended to every topic name: several environments (or test runs) can share one cluster.
     topic_prefix: str = ""

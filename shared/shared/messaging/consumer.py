@@ -26,14 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import asyncpg
-import sqlalchemy.exc
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import ConsumerRecord
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from shared.db import is_database_outage
 from shared.messaging.envelope import Event, Topic
 from shared.messaging.kafka import AdaptiveFetchWait, make_consumer
 from shared.messaging.reading import Parsed, dead_letter, parse
@@ -72,27 +71,9 @@ def one_by_one(handler: Callable[[Event[Any], U], Awaitable[None]]) -> BatchHand
     return handle
 
 
-# SQLSTATEs worth retrying forever: serialization failure, deadlock, the server going away or refusing
-# connections, too many connections.
-_TRANSIENT_SQLSTATES = {"40001", "40P01", "53300", "57P01", "57P02", "57P03"}
-
-
 def is_transient(exc: BaseException) -> bool:
     """An outage or a race, not a fault of the message: retry the same batch later."""
-    if isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, KafkaError)):
-        return True
-    if isinstance(exc, sqlalchemy.exc.TimeoutError):  # the pool ran dry
-        return True
-    if isinstance(exc, sqlalchemy.exc.DBAPIError):
-        if exc.connection_invalidated:
-            return True
-        for candidate in (exc.orig, getattr(exc.orig, "__cause__", None)):
-            state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
-            if state and (state in _TRANSIENT_SQLSTATES or state.startswith("08")):
-                return True
-            if isinstance(candidate, (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
-                return True
-    return False
+    return isinstance(exc, (OSError, TimeoutError, KafkaError)) or is_database_outage(exc)
 
 
 @dataclass

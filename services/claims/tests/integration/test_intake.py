@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import httpx
 
 from launcher.demo_data import DemoInstitution, SettlementFactory
@@ -107,3 +108,33 @@ async def test_an_institution_is_registered_once_and_updated_after(claims: Claim
     assert [p["version"] for p in payloads] == [1, 2]
     assert payloads[1]["bank_acct"]["acct_no"] == "99990001"
     assert payloads[0]["token_hash"] == payloads[1]["token_hash"] and "token" not in json.dumps(payloads).replace("token_hash", "")
+
+
+async def test_a_dropped_database_connection_costs_one_request_a_503_and_nothing_is_lost(claims: Claims) -> None:
+    """contract.md: an unavailable service answers 503 with Retry-After, never a timeout; N art.12: the same
+    records again are then accepted once. The pool does not test connections before use (three round trips a
+    unit of work), so the request that meets a connection the server dropped is the one that pays for it."""
+    institution, headers = await claims.institution()
+    day = date(2025, 9, 8)
+    await claims.upload(headers, claims.records(institution, day, 2))  # the pool now holds a live connection
+    await _drop_connections(claims.settings.asyncpg_dsn)
+
+    records = claims.records(institution, day, 3)
+    refused = await claims.client.post("/v1/settlements", headers=headers, json={"records": records})
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["type"].endswith("/database-unavailable")
+
+    again = await claims.client.post("/v1/settlements", headers=headers, json={"records": records})
+    assert again.status_code == 200, again.text
+    assert [r["status"] for r in again.json()["results"]] == ["accepted"] * 3  # nothing half-stored before
+
+
+async def _drop_connections(dsn: str) -> None:
+    """Every other session of the service's database ended by the server, as a restart or failover does."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    finally:
+        await conn.close()
