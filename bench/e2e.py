@@ -24,6 +24,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from baseline import measure
 from profiling import py_spy, stop_profile
 
 from launcher.demo_data import SettlementFactory, demo_institutions
@@ -195,6 +196,7 @@ def main() -> None:
                   echo=False, extra_env={f"{s.env_prefix}_DATABASE_NAME": f"{name}_{s.name.replace('-', '_')}"
                                          for s in SERVICES} | {"JISHI_LOG_LEVEL": "WARNING"})
     try:
+        raw = asyncio.run(measure(infra.kafka_bootstrap, infra.database_url))  # before anything of ours runs
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start()
         infra_pids = {"PostgreSQL": [infra.postgres.process.pid] if infra.postgres else [],
@@ -209,10 +211,13 @@ def main() -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
 
     print(f"machine: {machine()}")
+    print(raw.describe())
     print(f"offered {result['offered_rate']:.0f} records/s in batches of {args.batch}; accepted {result['records']} "
           f"(rejected {result['rejected']}) in {result['intake_seconds']:.1f} s")
     print(f"sustained intake: {result['throughput']:.0f} records/s; the chain, first accepted → last line: "
           f"{result['chain_throughput']:.0f} records/s (target ≥ 2,000)")
+    print(f"against the raw hop: {raw.ratio('intake', result['throughput'])}; "
+          f"{raw.ratio('the chain', result['chain_throughput'])}")
     per = 1e6 / max(result["records"], 1)
     print(f"CPU per record ({os.cpu_count()} cores = {os.cpu_count() * 1e6 / 2000:,.0f} µs a record at 2,000/s): "
           + ", ".join(f"{name} {seconds * per:.0f} µs" for name, seconds in result["cpu"].items())

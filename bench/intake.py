@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from baseline import Baseline, measure
 from profiling import py_spy, stop_profile
 
 from launcher.demo_data import SettlementFactory, demo_institutions
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 async def run(stack: Stack, records: int, batch: int, clients: int, singles: int, infra_pids: list[int],
-              profile: Path | None = None, replicas: list[Stack] | None = None) -> None:
+              profile: Path | None, replicas: list[Stack], raw: Baseline) -> None:
     op = {"authorization": f"Bearer {stack.operator_token}"}
     institutions = demo_institutions("220100", prefix=f"I{random.randint(100, 999)}")
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=64)) as client:
@@ -90,6 +91,8 @@ async def run(stack: Stack, records: int, batch: int, clients: int, singles: int
     print(f"intake: {accepted:,} records accepted in {seconds:.1f} s through {len(bodies)} batches of up to "
           f"{batch} with {clients} clients and {len(urls)} claims process(es): {accepted / seconds:,.0f} records/s "
           f"(target ≥ 5,000 in batches of 100)")
+    print(raw.describe())
+    print(f"against it: {raw.ratio('intake', accepted / seconds)}")
     per = 1e6 / max(accepted, 1)
     print(f"CPU per record: claims {claims_cpu * per:.0f} µs, PostgreSQL + Tansu {infra_cpu * per:.0f} µs, "
           f"this load generator {generator_cpu * per:.0f} µs ({accepted / max(claims_cpu, 1e-9):,.0f} records per "
@@ -129,11 +132,12 @@ def main() -> None:
                   echo=False, extra_env={"CLAIMS_DATABASE_NAME": f"{name}_claims", "JISHI_LOG_LEVEL": "WARNING"})
     replicas = [stack]
     try:
+        raw = asyncio.run(measure(infra.kafka_bootstrap, infra.database_url))  # before anything of ours runs
         ensure_topics(infra.kafka_bootstrap, prefix=f"{name}.", partitions=8)
         stack.start(["claims"])
         replicas += [replica(stack, run_dir, n) for n in range(1, args.replicas)]
         asyncio.run(run(stack, args.records, args.batch, args.clients, args.singles, infra.pids, args.profile,
-                        replicas))
+                        replicas, raw))
     finally:
         for s in reversed(replicas):
             s.stop()

@@ -46,6 +46,9 @@ from launcher.testing import read_topic  # noqa: E402
 from shared.contracts import topics  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
+sys.path.append(str(ROOT / "bench"))  # now that ``audit`` is the service: bench/baseline.py
+from baseline import measure  # noqa: E402
+
 RECORDED = topics.SETTLEMENT_RECORDED.name
 AUDITED = "audit.settlement-audited"
 
@@ -189,6 +192,7 @@ def main() -> None:
     infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
     runs: list[Run] = []
     try:
+        raw = asyncio.run(measure(infra.kafka_bootstrap, infra.database_url))  # before anything of ours runs
         t = time.monotonic()
         messages = envelopes(args.records, args.days, copies=args.copies)
         print(f"generated {len(messages)} settlements at {3 * args.copies} institutions over {args.days} days in "
@@ -204,10 +208,12 @@ def main() -> None:
     base = runs[0].rate
     print(f"\n{args.partitions} partitions; {os.cpu_count()} CPU cores shared by PostgreSQL, Tansu and the audit "
           f"processes; load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'instances':>9}  {'records':>7}  {'seconds':>7}  {'records/s':>9}  {'speed-up':>8}  exactly-once")
+    print(raw.describe())
+    print(f"{'instances':>9}  {'records':>7}  {'seconds':>7}  {'records/s':>9}  {'speed-up':>8}  {'× raw hop':>9}  "
+          f"exactly-once")
     for run in runs:
         print(f"{run.instances:>9}  {run.measured:>7}  {run.seconds:>7.1f}  {run.rate:>9.0f}  "
-              f"{run.rate / base:>7.2f}x  {'yes' if run.exactly_once else 'NO'}")
+              f"{run.rate / base:>7.2f}x  {run.rate / raw.hop_per_s:>9.2f}  {'yes' if run.exactly_once else 'NO'}")
     if not all(run.exactly_once for run in runs):
         sys.exit(1)
 
