@@ -17,14 +17,14 @@ Amounts are floats here (Prometheus has no other number); the books, not the met
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from prometheus_client import Counter
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from shared.contracts import topics
 from shared.observability.metrics import EVENTS_PUBLISHED
@@ -44,45 +44,70 @@ PAYMENTS_POSTPONED_YUAN = Counter("jishi_payments_postponed_yuan",
                                   ["insutype"])
 
 
-def _yuan(text: Any) -> float:
-    try:
-        return float(Decimal(str(text)))
-    except InvalidOperation:
-        return 0.0
+class _Read(BaseModel):
+    """The few fields a counter needs; the rest of the message is skipped by pydantic-core, not built (a
+    settlement's outcome was read whole with ``json.loads`` for two labels: 18 µs against 6)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-def _audited(p: dict[str, Any]) -> None:
-    SETTLEMENTS_AUDITED.labels(p["status"], p.get("stage", "automatic")).inc()
+class _Audited(_Read):
+    status: str
+    stage: str = "automatic"
 
 
-def _ordered(p: dict[str, Any]) -> None:
-    PAYMENTS_ORDERED.labels(p["insutype"]).inc()
-    PAYMENTS_ORDERED_YUAN.labels(p["insutype"]).inc(_yuan(p["payment"]))
+class _Ordered(_Read):
+    insutype: str
+    payment: Decimal
 
 
-def _paid(p: dict[str, Any]) -> None:
-    PAYMENTS_PAID.labels(p["insutype"]).inc()
-    PAYMENTS_PAID_YUAN.labels(p["insutype"]).inc(_yuan(p["amount"]))
+class _Settled(_Read):
+    insutype: str
+    amount: Decimal
 
 
-def _rejected(p: dict[str, Any]) -> None:
-    PAYMENTS_POSTPONED.labels(p["insutype"], "rejected").inc()
-    PAYMENTS_POSTPONED_YUAN.labels(p["insutype"]).inc(_yuan(p["amount"]))
+class _LinesOrdered(_Read):
+    insutype: str
+    payment_status: str = "ordered"
 
 
-def _lines_ordered(p: dict[str, Any]) -> None:
-    status = p.get("payment_status", "ordered")
-    if status != "ordered":
-        PAYMENTS_POSTPONED.labels(p["insutype"], "non-working-day" if status == "postponed" else status).inc()
+def _audited(p: _Audited) -> None:
+    SETTLEMENTS_AUDITED.labels(p.status, p.stage).inc()
 
 
-#: The topics whose payload is read, and what each adds to.
-_READ: dict[str, Callable[[dict[str, Any]], None]] = {
-    topics.SETTLEMENT_AUDITED.name: _audited,
-    topics.PAYMENT_ORDERED.name: _ordered,
-    topics.PAYMENT_CONFIRMED.name: _paid,
-    topics.PAYMENT_REJECTED.name: _rejected,
-    topics.LINES_ORDERED.name: _lines_ordered,
+def _ordered(p: _Ordered) -> None:
+    PAYMENTS_ORDERED.labels(p.insutype).inc()
+    PAYMENTS_ORDERED_YUAN.labels(p.insutype).inc(float(p.payment))
+
+
+def _paid(p: _Settled) -> None:
+    PAYMENTS_PAID.labels(p.insutype).inc()
+    PAYMENTS_PAID_YUAN.labels(p.insutype).inc(float(p.amount))
+
+
+def _rejected(p: _Settled) -> None:
+    PAYMENTS_POSTPONED.labels(p.insutype, "rejected").inc()
+    PAYMENTS_POSTPONED_YUAN.labels(p.insutype).inc(float(p.amount))
+
+
+def _lines_ordered(p: _LinesOrdered) -> None:
+    if p.payment_status != "ordered":
+        reason = "non-working-day" if p.payment_status == "postponed" else p.payment_status
+        PAYMENTS_POSTPONED.labels(p.insutype, reason).inc()
+
+
+def _counting(model: type[_Read], count: Callable[[Any], None]) -> tuple[type[BaseModel], Callable[[Any], None]]:
+    envelope = create_model(f"{model.__name__}Envelope", __base__=_Read, payload=(model, ...))
+    return envelope, count
+
+
+#: The topics whose payload is read: the envelope as the counter reads it, and what it adds to.
+_READ: dict[str, tuple[type[BaseModel], Callable[[Any], None]]] = {
+    topics.SETTLEMENT_AUDITED.name: _counting(_Audited, _audited),
+    topics.PAYMENT_ORDERED.name: _counting(_Ordered, _ordered),
+    topics.PAYMENT_CONFIRMED.name: _counting(_Settled, _paid),
+    topics.PAYMENT_REJECTED.name: _counting(_Settled, _rejected),
+    topics.LINES_ORDERED.name: _counting(_LinesOrdered, _lines_ordered),
 }
 
 
@@ -91,12 +116,16 @@ def note_published(rows: Iterable[tuple[str, bytes]]) -> None:
     per_topic: Tally[str] = Tally()
     for topic, value in rows:
         per_topic[topic] += 1
-        read = _READ.get(topic)
-        if read is not None:
+        reading = _READ.get(topic)
+        if reading is not None:
+            envelope, count = reading
             try:
-                read(json.loads(value)["payload"])
-            except (ValueError, KeyError, TypeError) as exc:  # never let counting stop the relay
-                log.warning("not counted: a %s message without the fields it should have (%s)", topic, exc)
+                read = envelope.model_validate_json(value)
+            except ValidationError as exc:  # never let counting stop the relay
+                log.warning("not counted: a %s message without the fields it should have (%s)", topic,
+                            exc.errors()[0]["msg"])
+                continue
+            count(read.payload)  # type: ignore[attr-defined]
     for topic, n in per_topic.items():
         EVENTS_PUBLISHED.labels(topic).inc(n)
     accepted = per_topic.get(topics.SETTLEMENT_RECORDED.name)
