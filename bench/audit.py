@@ -34,13 +34,14 @@ import asyncpg  # noqa: E402
 from audit.domain.rules import LIBRARY  # noqa: E402
 from audit.main import create_app  # noqa: E402
 from audit.settings import AuditSettings  # noqa: E402
-from audit.tuning import tune_gc  # noqa: E402
 from launcher.environment import ensure_topics, start_infrastructure  # noqa: E402
 from launcher.procs import cpu_seconds, free_port, machine  # noqa: E402
 from launcher.recorded import envelopes, produce  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
+from shared.tuning import tune_gc  # noqa: E402
 
 sys.path.append(str(Path(__file__).resolve().parent))  # now that ``audit`` is the service: bench/profiling.py
+from baseline import measure  # noqa: E402
 from profiling import py_spy, stop_profile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def worker(settings: AuditSettings, ready: Any, stop: Any) -> None:
     """One audit process, as the service's entry point runs it: its consumer and relay until told to stop."""
     async def serve() -> None:
         app = create_app(settings)
-        tune_gc()  # as audit's __main__ does
+        tune_gc()  # as every service's entry point does (shared.cli)
         async with app.router.lifespan_context(app):
             ready.set()
             while not stop.is_set():
@@ -135,6 +136,7 @@ def main() -> None:
     infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
     messages = envelopes(args.records, args.days)
     try:
+        raw = asyncio.run(measure(infra.kafka_bootstrap, infra.database_url))  # before anything of ours runs
         watched = bench_once(infra, messages, args, risk_watch=True)
         unwatched = bench_once(infra, messages, args, risk_watch=False) if args.risk_cost else None
     finally:
@@ -147,6 +149,8 @@ def main() -> None:
     print(f"outcomes: {dict(watched['statuses'])}; review queue: {dict(watched['queue'])}")
     print(f"findings by rule: {dict(watched['findings'].most_common())}; risk warnings: {watched['warnings']}")
     report("audit throughput", watched)
+    print(raw.describe())
+    print(f"against it: {raw.ratio('audit', watched['measured'] / watched['elapsed'])}")
     if unwatched is not None:
         report("risk indicators off", unwatched)
         extra = 1e6 * (watched["audit_cpu"] / watched["measured"] - unwatched["audit_cpu"] / unwatched["measured"])

@@ -15,6 +15,7 @@ from shared.migrations import upgrade
 from shared.observability import tracing
 from shared.observability.logs import configure_logging
 from shared.settings import ServiceSettings
+from shared.tuning import tune_gc
 
 __all__ = ["configure_logging", "service_main"]
 
@@ -72,6 +73,7 @@ def service_main(
             lifespan="on",
         )
         runtime = app.state.runtime
+        tune_gc()  # once the app is built: what it holds for good is never scanned again
         _Server(config, on_exit=runtime.request_stop).run()
     finally:
         tracing.shutdown()

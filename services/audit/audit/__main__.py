@@ -1,11 +1,9 @@
 from audit.main import create_app
 from audit.settings import AuditSettings
-from audit.tuning import tune_gc
 from shared.cli import service_main
 
 
 def main() -> None:
-    tune_gc()
     service_main(AuditSettings, create_app, "audit")
 
 
