@@ -27,8 +27,9 @@ from shared.contracts import topics
 DEPLOY = Path(__file__).resolve().parent
 ROOT = DEPLOY.parent
 CLUSTER = "jishi"
-#: Every topic's partition count: the most consumers of one group that can work at once, and so the ceiling of
-#: every ScaledObject's maxReplicaCount (the same count the launcher creates locally).
+#: The partition count of a topic with a message per settlement: the most consumers of one group that can share
+#: its load, and so the ceiling of every ScaledObject's maxReplicaCount (the same count the launcher creates
+#: locally). The other topics have ``topics.QUIET_PARTITIONS``.
 PARTITIONS = 8
 REPLICAS = 3
 DAY_MS = 24 * 3600 * 1000
@@ -113,13 +114,14 @@ def _called(node: ast.Call) -> str:
 
 
 def kafka_topic(name: str, retention_ms: int) -> dict[str, Any]:
+    partitions = topics.partitions_of(name, PARTITIONS)
     return {
         "apiVersion": "kafka.strimzi.io/v1",
         "kind": "KafkaTopic",
         "metadata": {"name": name, "labels": {"strimzi.io/cluster": CLUSTER}},
         "spec": {
             "topicName": name,
-            "partitions": PARTITIONS,
+            "partitions": partitions,
             "replicas": REPLICAS,
             "config": {
                 "retention.ms": retention_ms,
@@ -185,8 +187,8 @@ def scaled_object(service: str, module: str) -> list[dict[str, Any]]:
         "spec": {
             "scaleTargetRef": {"name": service},
             "minReplicaCount": MIN_REPLICAS,
-            # More consumers than partitions would sit idle (and never report ready).
-            "maxReplicaCount": PARTITIONS,
+            # More consumers than the partitions of its busiest topic would sit idle (and never report ready).
+            "maxReplicaCount": max(topics.partitions_of(name, PARTITIONS) for name in subscribed_topics(module)),
             "pollingInterval": 15,
             "cooldownPeriod": 300,
             "advanced": {"horizontalPodAutoscalerConfig": {"behavior": {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from launcher.infra import EmbeddedPostgres, EmbeddedTansu
 from shared.auth import new_token
-from shared.contracts.topics import all_topic_names
+from shared.contracts.topics import all_topic_names, partitions_of
 from shared.messaging.kafka import create_topics
 
 
@@ -54,9 +54,17 @@ def start_infrastructure(run_dir: Path, env: dict[str, str] | None = None, *, pg
 
 
 def ensure_topics(bootstrap: str, *, prefix: str = "", partitions: int = 8) -> list[str]:
-    """Every topic and its ``.dlq``; the partition count bounds how far a consumer can scale out."""
-    names = [f"{prefix}{name}" for name in all_topic_names()]
-    return asyncio.run(create_topics(bootstrap, names, partitions=partitions))
+    """Every topic and its ``.dlq``; ``partitions`` for a topic with a message per settlement, which bounds how
+    far a consumer can scale out, and fewer for the others (``topics.partitions_of``)."""
+    by_count: dict[int, list[str]] = {}
+    for name in all_topic_names():
+        by_count.setdefault(partitions_of(name, partitions), []).append(f"{prefix}{name}")
+
+    async def create() -> list[str]:
+        return [created for count, names in by_count.items()
+                for created in await create_topics(bootstrap, names, partitions=count)]
+
+    return asyncio.run(create())
 
 
 def operator_token(run_dir: Path, env: dict[str, str] | None = None) -> tuple[str, bool]:

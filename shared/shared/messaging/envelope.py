@@ -21,6 +21,10 @@ class Topic(Generic[P]):
     name: str
     payload: type[P]
     schema_version: int = 1
+    #: A message for every settlement (tens of thousands a second at peak), as against one a payment, a month
+    #: or an institution: only these need every partition a consumer group may spread over
+    #: (``shared.contracts.topics.partitions_of``).
+    per_settlement: bool = False
 
     @property
     def dlq(self) -> str:

@@ -13,10 +13,14 @@ from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
+from aiokafka import AIOKafkaConsumer
 from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import insert
 
+from launcher.environment import ensure_topics
 from launcher.testing import Infra, eventually, publish, read_topic, settings_for
+from shared.contracts import topics
+from shared.contracts.topics import all_topic_names
 from shared.db import ensure_database, make_engine, make_sessionmaker
 from shared.messaging.consumer import IdempotentConsumer, PoisonEvent, Subscription
 from shared.messaging.envelope import Envelope, Event, Topic
@@ -240,3 +244,20 @@ async def test_what_the_relay_published_before_it_could_mark_it_is_published_aga
     assert await toy.total(key) == (9, 1)
     assert consumer.stats.duplicates == 1
     assert await toy.unsent() == 0
+
+
+async def test_topics_with_a_message_per_settlement_get_every_partition_and_the_others_two(
+        infra: Infra, prefix: str) -> None:
+    """A consumer group spreads over a topic's partitions (contract.md: keyed by fixmedins_code, so one
+    institution stays in order); only the per-settlement topics need many, and every other partition costs
+    each fetch a part, on the broker and in aiokafka."""
+    await asyncio.to_thread(ensure_topics, infra.kafka_bootstrap, prefix=f"{prefix}.", partitions=8)
+    consumer = AIOKafkaConsumer(bootstrap_servers=infra.kafka_bootstrap)
+    await consumer.start()
+    try:
+        await consumer.topics()  # fetches the cluster's metadata
+        counts = {name: len(consumer.partitions_for_topic(f"{prefix}.{name}") or ()) for name in all_topic_names()}
+    finally:
+        await consumer.stop()
+    busy = {topics.SETTLEMENT_RECORDED.name, topics.SETTLEMENT_AUDITED.name, topics.LINE_COMPUTED.name}
+    assert counts == {name: 8 if name in busy else 2 for name in all_topic_names()}
