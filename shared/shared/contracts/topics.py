@@ -51,7 +51,7 @@ ALL: list[Topic[Any]] = [
 
 
 #: The partitions of a topic with a message a payment, a month or an institution, and of every dead-letter
-#: topic: two, so that a second replica can take over in order, and no more. Each partition a consumer is
+#: topic: two, one for each of the two replicas a consumer runs at least, and no more. Each partition a consumer is
 #: assigned costs a part of every fetch, for the broker and for aiokafka, which encodes and decodes it in
 #: Python: measured on Tansu, one idle consumer of 48 partitions took a quarter of a core of the broker.
 QUIET_PARTITIONS = 2
@@ -63,7 +63,8 @@ def all_topic_names() -> list[str]:
 
 
 def partitions_of(name: str, partitions: int) -> int:
-    """The partitions topic ``name`` (or its ``.dlq``) is created with, where a topic with a message for every
-    settlement gets ``partitions``: the ceiling of how many consumers of one group share its load."""
+    """The partitions topic ``name`` is created with: ``partitions`` for a topic with a message for every
+    settlement (the ceiling of how many consumers of one group share its load), fewer for any other topic and
+    for every ``.dlq``."""
     busy = {topic.name for topic in ALL if topic.per_settlement}
     return partitions if name in busy else min(QUIET_PARTITIONS, partitions)
