@@ -120,12 +120,10 @@ def note_published(rows: Iterable[tuple[str, bytes]]) -> None:
         if reading is not None:
             envelope, count = reading
             try:
-                read = envelope.model_validate_json(value)
-            except ValidationError as exc:  # never let counting stop the relay
-                log.warning("not counted: a %s message without the fields it should have (%s)", topic,
-                            exc.errors()[0]["msg"])
-                continue
-            count(read.payload)  # type: ignore[attr-defined]
+                count(envelope.model_validate_json(value).payload)  # type: ignore[attr-defined]
+            except ValueError as exc:  # a ValidationError, or an amount a counter refuses: never stop the relay
+                reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+                log.warning("not counted: a %s message without the fields it should have (%s)", topic, reason)
     for topic, n in per_topic.items():
         EVENTS_PUBLISHED.labels(topic).inc(n)
     accepted = per_topic.get(topics.SETTLEMENT_RECORDED.name)

@@ -158,8 +158,9 @@ def test_published_events_count_settlements_and_money_per_fund() -> None:
 
 def test_a_message_without_the_expected_fields_is_not_counted_and_does_not_stop_the_relay() -> None:
     published = sample("jishi_events_published_total", topic=topics.PAYMENT_ORDERED.name)
-    business.note_published([(topics.PAYMENT_ORDERED.name, b'{"payload": {}}'), (topics.PAYMENT_ORDERED.name, b"x")])
-    assert sample("jishi_events_published_total", topic=topics.PAYMENT_ORDERED.name) == published + 2
+    business.note_published([(topics.PAYMENT_ORDERED.name, b'{"payload": {}}'), (topics.PAYMENT_ORDERED.name, b"x"),
+                             (topics.PAYMENT_ORDERED.name, envelope_bytes({"insutype": "390", "payment": "-1.00"}))])
+    assert sample("jishi_events_published_total", topic=topics.PAYMENT_ORDERED.name) == published + 3
 
 
 # tracing ----------------------------------------------------------------------------------------------------
