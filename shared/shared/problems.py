@@ -139,16 +139,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             request.url.path
         )
 
-    @app.exception_handler(sqlalchemy.exc.DBAPIError)
-    async def _database(request: Request, exc: sqlalchemy.exc.DBAPIError) -> JSONResponse:
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
         if not is_database_outage(exc):
             return await _unexpected(request, exc)
-        # A dropped connection, a restart, a lost race: the request may go again as it is. Had it reached its
-        # commit, settlements and runs are idempotent (contract.md), so the same request is answered as replayed.
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        # A dropped connection, a restart, a lost race, a pool with no connection free in time: the request may
+        # go again as it is. Had it reached its commit, settlements and runs are idempotent (contract.md), so the
+        # same request is answered as replayed.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
         return Problem(503, "database-unavailable", "Database unavailable",
                        "the database could not be reached; send the same request again",
                        headers={"Retry-After": "1"}).response(request.url.path)
+
+    app.add_exception_handler(sqlalchemy.exc.DBAPIError, _database)
+    app.add_exception_handler(sqlalchemy.exc.TimeoutError, _database)  # the pool ran dry: overloaded (contract.md)
 
 
 class BodyLimit:
