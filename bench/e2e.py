@@ -25,6 +25,7 @@ from typing import Any
 import asyncpg
 import httpx
 from baseline import measure
+from pg_statements import SERVER_OPTIONS, report, reset
 from profiling import py_spy, stop_profile
 
 from launcher.demo_data import SettlementFactory, demo_institutions
@@ -55,7 +56,8 @@ def percentile(values: list[float], p: float) -> float:
 
 async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int,
                 infra_pids: dict[str, list[int]], lines_dsn: str, profile: Path | None = None,
-                profile_format: str = "svg") -> dict[str, Any]:
+                profile_format: str = "svg", pg_statements: int = 0, postgres_dsn: str = "",
+                database_prefix: str = "") -> dict[str, Any]:
     op = {"authorization": f"Bearer {stack.operator_token}"}
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
@@ -78,6 +80,7 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         accepted: list[tuple[str, str]] = []
         rejected = 0
         pids = {name: [process.pid] for name, process in stack.processes.items()} | infra_pids
+        sessions_before = await reset(postgres_dsn) if pg_statements else {}
         cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
         spies = [py_spy(profile / f"e2e-{name}.{profile_format}", process.pid)
                  for name, process in stack.processes.items()] if profile else []
@@ -122,6 +125,8 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         cpu = {name: cpu_seconds(p) - cpu_before[name] for name, p in pids.items()}
         for spy in spies:
             stop_profile(spy)
+        statements = (await report(postgres_dsn, len(accepted), pg_statements, sessions_before, database_prefix)
+                      if pg_statements else [])
         await asyncio.gather(*runs)
 
         chosen = random.Random(1).sample(accepted, min(sample, len(accepted)))
@@ -130,7 +135,7 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
     return {"chain_throughput": len(accepted) / chain_seconds, "cpu": cpu,
             "offered_rate": rate, "records": len(accepted), "rejected": rejected, "intake_seconds": intake_seconds,
             "throughput": len(accepted) / intake_seconds, "to_line": to_line, "to_receipt": to_receipt,
-            "sampled": len(chosen)}
+            "sampled": len(chosen), "statements": statements}
 
 
 async def latencies(client: httpx.AsyncClient, stack: Stack, tokens: dict[str, str],
@@ -186,10 +191,13 @@ def main() -> None:
                                                                      "DIR/e2e-<service>.svg")
     parser.add_argument("--profile-format", choices=("svg", "txt"), default="svg",
                         help="txt: collapsed stacks to grep instead of flame graphs")
+    parser.add_argument("--pg-statements", type=int, default=0, metavar="N",
+                        help="print PostgreSQL's N costliest statements under the load (pg_stat_statements)")
     args = parser.parse_args()
 
     run_dir = ROOT / ".run" / f"bench-{os.getpid()}"
-    infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg")
+    infra = start_infrastructure(run_dir, pg_port=free_port(), kafka_port=free_port(), pg_dir=run_dir / "pg",
+                                 pg_options=SERVER_OPTIONS if args.pg_statements else ())
     name = f"bench{random.randint(0, 99999):05d}"
     stack = Stack(database_url=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, operator_token="op_bench",
                   ports={s.name: free_port() for s in SERVICES}, log_dir=run_dir / "logs", topic_prefix=f"{name}.",
@@ -203,7 +211,8 @@ def main() -> None:
                       "Tansu": [infra.tansu.process.pid] if infra.tansu else []}
         lines_dsn = database_url(infra.database_url, f"{name}_disbursement", driver="postgresql")
         result = asyncio.run(bench(stack, args.records, args.rate, args.batch, args.sample, infra_pids, lines_dsn,
-                                   args.profile, args.profile_format))
+                                   args.profile, args.profile_format, args.pg_statements,
+                                   infra.database_url, f"{name}_"))
         peaks = {name: peak_rss_mb(process.pid) for name, process in stack.processes.items()}
     finally:
         stack.stop()
@@ -229,6 +238,8 @@ def main() -> None:
                   f"(n={len(values)})")
         else:
             print(f"{label}: no sample completed")
+    for line in result["statements"]:
+        print(line)
     print("peak RSS per service (target ≤ 150 MB): " + ", ".join(
         f"{name} {mb:.0f} MB" for name, mb in peaks.items() if mb is not None))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +35,15 @@ class Infrastructure:
 
 
 def start_infrastructure(run_dir: Path, env: dict[str, str] | None = None, *, pg_port: int | None = None,
-                         kafka_port: int | None = None, pg_dir: Path | None = None) -> Infrastructure:
+                         kafka_port: int | None = None, pg_dir: Path | None = None,
+                         pg_options: Sequence[str] = ()) -> Infrastructure:
     env = env if env is not None else dict(os.environ)
     infra = Infrastructure(env.get("JISHI_DATABASE_URL", ""), env.get("JISHI_KAFKA_BOOTSTRAP", ""))
     try:
         if not infra.database_url:
             port = pg_port or int(env.get("JISHI_PG_PORT", "55432"))
             infra.postgres = EmbeddedPostgres.start(pg_dir or run_dir / "pgdata", port,
-                                                    log_file=run_dir / "logs" / "postgres.log")
+                                                    log_file=run_dir / "logs" / "postgres.log", options=pg_options)
             infra.database_url = infra.postgres.url
         if not infra.kafka_bootstrap:
             port = kafka_port or int(env.get("JISHI_KAFKA_PORT", "9092"))

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,9 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     @classmethod
-    def start(cls, data_dir: Path, port: int, *, log_file: Path | None = None, timeout: float = 30) -> EmbeddedPostgres:
+    def start(cls, data_dir: Path, port: int, *, log_file: Path | None = None, timeout: float = 30,
+              options: Sequence[str] = ()) -> EmbeddedPostgres:
+        """``options``: more ``name=value`` server settings, as a bench's ``shared_preload_libraries``."""
         if port_open(port):
             raise RuntimeError(f"port {port} is taken; set JISHI_PG_PORT to a free one or JISHI_DATABASE_URL "
                                "to a PostgreSQL you run yourself")
@@ -66,7 +69,7 @@ class EmbeddedPostgres:
         process = subprocess.Popen(
             [str(bin_dir / "postgres"), "-D", str(data_dir), "-h", "127.0.0.1", "-p", str(port),
              "-k", str(data_dir), "-c", "max_connections=300", "-c", "shared_buffers=256MB",
-             "-c", "fsync=on", "-c", "synchronous_commit=on"],
+             "-c", "fsync=on", "-c", "synchronous_commit=on", *(a for o in options for a in ("-c", o))],
             user=user, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=die_with_parent(signal.SIGINT),  # SIGINT: PostgreSQL's fast shutdown
         )
