@@ -5,6 +5,10 @@ processing for Python; at a few thousand settlements a second those rows were th
 claims' and accounting's views. Sent as one array per column, a batch is one statement whatever its size,
 and the same prepared statement every time (the text depends only on the table and the columns).
 
+``among`` is the same idea for reading: a batch's keys as one array a column instead of ``(a, b) IN ((..),
+(..), ...)``, whose text (so its plan) changes with the batch's size and which PostgreSQL plans slowly once
+it holds hundreds of rows (40 ms for disbursement's 500 waiting settlements).
+
 What it cannot carry: PostgreSQL ``ARRAY`` columns (``unnest`` would flatten them into rows). JSON columns go
 as ``jsonb[]``, one JSON document each, so a JSON list stays one value.
 """
@@ -12,7 +16,7 @@ as ``jsonb[]``, one JSON document each, so a JSON list stays one value.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -42,6 +46,15 @@ async def upsert_rows(session: AsyncSession, table: sa.Table, rows: Sequence[dic
     latest = list({tuple(row[k] for k in keys): row for row in rows}.values())
     sets = tuple(c for c in rows[0] if c not in keys) if update is None else tuple(update)
     await _execute(session, table, latest, columns, _statement(table, columns, tuple(keys), sets, where))
+
+
+def among(columns: Sequence[sa.ColumnElement[Any]], keys: Iterable[Sequence[Any]]) -> sa.ColumnElement[bool]:
+    """``(columns) IN keys``, the keys sent as one array a column and read back by ``unnest``."""
+    keys = list(keys)
+    arrays = [sa.cast(sa.bindparam(None, [key[i] for key in keys]), postgresql.ARRAY(_element_type(column)))
+              for i, column in enumerate(columns)]
+    wanted = sa.func.unnest(*arrays).table_valued(*(f"k{i}" for i in range(len(columns)))).render_derived()
+    return sa.tuple_(*columns).in_(sa.select(*wanted.c))
 
 
 async def _execute(session: AsyncSession, table: sa.Table, rows: Sequence[dict[str, Any]],
@@ -101,13 +114,17 @@ def _statement(table: sa.Table, columns: tuple[str, ...], keys: tuple[str, ...] 
 
 
 def _array_type(column: sa.Column[Any]) -> str:
+    return f"{_element_type(column).compile(dialect=_DIALECT)}[]"
+
+
+def _element_type(column: sa.ColumnElement[Any]) -> sa.types.TypeEngine[Any]:
     if isinstance(column.type, sa.ARRAY):
-        raise TypeError(f"{column.table.name}.{column.name} is an array: unnest would flatten it")
+        raise TypeError(f"{column} is an array: unnest would flatten it")
     if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum):
-        return "TEXT[]"  # a cast to VARCHAR(n) would cut a long value short; assigning text to it refuses one
+        return sa.Text()  # a cast to VARCHAR(n) would cut a long value short; assigning text to it refuses one
     if isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float):
-        return "NUMERIC[]"  # the column's scale applies on assignment, as it would to a value inserted alone
-    return f"{column.type.compile(dialect=_DIALECT)}[]"
+        return sa.Numeric()  # the column's scale applies on assignment, as it would to a value inserted alone
+    return column.type
 
 
 @lru_cache(maxsize=256)

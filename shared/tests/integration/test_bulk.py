@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from launcher.testing import Infra, settings_for
-from shared.bulk import insert_rows, upsert_rows
+from shared.bulk import among, insert_rows, upsert_rows
 from shared.db import ensure_database, make_engine, make_sessionmaker
 from shared.settings import ServiceSettings
 
@@ -110,3 +110,23 @@ async def test_a_value_too_long_for_its_column_is_refused_not_cut(engine: AsyncE
 async def test_an_array_column_is_refused_before_anything_is_sent(engine: AsyncEngine) -> None:
     with pytest.raises(TypeError, match="unnest would flatten it"):
         await write(engine, insert_rows, arrays, [{"id": 1, "tags": ["a", "b"]}])
+
+
+async def test_among_reads_the_rows_of_exactly_the_keys_given_whatever_their_number(engine: AsyncEngine) -> None:
+    """Disbursement finds a batch's waiting settlements by (institution, setl_id) pairs (JL art.11: a line
+    for each record): a pair matches only both halves together, and one statement serves any batch size."""
+    ids = [uuid.uuid4() for _ in range(3)]
+    await write(engine, insert_rows, views, [row(ids[0], code="H0001"), row(ids[1], code="H0002"),
+                                             row(ids[2], code="H0001")])
+    statements = set()
+
+    async def keys_of(pairs: list[tuple[str, uuid.UUID]]) -> set[uuid.UUID]:
+        statement = sa.select(views.c.payment_id).where(among((views.c.code, views.c.payment_id), pairs))
+        statements.add(str(statement.compile(dialect=engine.dialect)))
+        async with engine.connect() as conn:
+            return set((await conn.execute(statement)).scalars())
+
+    assert await keys_of([("H0001", ids[0]), ("H0001", ids[1]), ("H0002", ids[1])]) == {ids[0], ids[1]}
+    assert await keys_of([("H0001", ids[2]), ("H0001", ids[2])]) == {ids[2]}
+    assert await keys_of([]) == set()
+    assert len(statements) == 1  # the same text, so the same prepared statement, for 3, 2 and 0 keys

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, exists, func, select, text, tuple_, update
+from sqlalchemy import Row, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from disbursement.adapters.tables import Declaration, Intake
 from disbursement.domain.categories import PERSONAL_ACCOUNT, category_of
 from disbursement.domain.monthly import MonthAudit
-from shared.bulk import upsert_rows
+from shared.bulk import among, upsert_rows
 from shared.contracts.codes import SHANGHAI
 from shared.money import ZERO
 
@@ -75,7 +75,7 @@ class IntakeRepository:
             wanted = list(set(keys))
             if not wanted:
                 return []
-            statement = statement.where(tuple_(Intake.fixmedins_code, Intake.setl_id).in_(wanted))
+            statement = statement.where(among((Intake.fixmedins_code, Intake.setl_id), wanted))
         if admdvs is not None:
             statement = statement.where(Intake.admdvs == admdvs)
         return list((await self._session.execute(statement.with_for_update())).all())
