@@ -1,9 +1,14 @@
-"""The outbox relay: publishes committed outbox rows and marks them sent only after the broker's ack.
+"""The outbox relay: publishes committed outbox rows and deletes them only after the broker's ack.
 
 One relay per service is active at a time (a PostgreSQL advisory lock elects it), so a service scaled to
 several replicas still publishes each institution's events in the order they were written. A crash after
-the ack and before the ``sent_at`` update publishes the row again on restart: consumers drop the duplicate
-by its ``event_id``.
+the ack and before the delete publishes the row again on restart: consumers drop the duplicate by its
+``event_id``.
+
+A published row is deleted, not marked: ``UPDATE ... SET sent_at`` changed a column of the partial index
+``outbox_unsent``, so each update wrote the whole row again (about 1.5 KB) and an entry in both of its unique
+indexes, as much as the insert did. Once the broker has acknowledged it, the event's copy of record is the
+topic's. ``sent_at`` stays in the table for the rows an earlier version marked; the purge removes those.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 _UNSENT = "SELECT id, topic, key, value, headers FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
-_MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
-_PURGE_SENT = "DELETE FROM outbox WHERE sent_at < now() - $1::interval"
+_DELETE_SENT = "DELETE FROM outbox WHERE id = ANY($1::bigint[])"
+_PURGE_MARKED = "DELETE FROM outbox WHERE sent_at < now() - $1::interval"  # marked sent by an earlier version
 
 
 class OutboxRelay:
@@ -85,7 +90,7 @@ class OutboxRelay:
                 if self._stopping.is_set():
                     return  # the last batch was short: nothing committed before the stop is left
                 if since_purge >= purge_every:
-                    await conn.execute(_PURGE_SENT, self._keep_sent)
+                    await conn.execute(_PURGE_MARKED, self._keep_sent)
                     since_purge = 0.0
                 started = loop.time()
                 await self._sleep(self._settings.outbox_poll_interval_s)
@@ -110,7 +115,7 @@ class OutboxRelay:
                 )
             )
         await asyncio.gather(*acks)
-        await conn.execute(_MARK_SENT, [row["id"] for row in rows])
+        await conn.execute(_DELETE_SENT, [row["id"] for row in rows])
         self.published += len(rows)
         business.note_published((row["topic"], row["value"]) for row in rows)
         return len(rows)

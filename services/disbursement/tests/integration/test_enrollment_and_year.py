@@ -7,12 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import asyncpg
-
 from launcher.testing import eventually, operator_headers, read_topic
 from shared.contracts import topics
 from shared.contracts.events import AnnualClearing, PaymentOrdered
-from shared.messaging.envelope import Envelope
 
 if TYPE_CHECKING:
     from conftest import Harness
@@ -138,14 +135,13 @@ async def test_special_cases_clear_at_year_end_with_the_deposits_and_the_assessm
 
 
 async def ordered_payment(harness: Harness, payment_id: str) -> PaymentOrdered:
-    """The payment-ordered event disbursement's outbox holds for a payment."""
-    conn = await asyncpg.connect(harness.settings.asyncpg_dsn)
-    try:
-        rows = await conn.fetch("SELECT value FROM outbox WHERE topic = $1", topics.PAYMENT_ORDERED.name)
-    finally:
-        await conn.close()
-    found = [PaymentOrdered.model_validate(Envelope.from_bytes(r["value"]).payload) for r in rows]
-    [payment] = [p for p in found if str(p.payment_id) == payment_id]
+    """The payment-ordered event disbursement published for a payment."""
+    def has(messages: list[dict[str, Any]]) -> bool:
+        return any(m["payload"]["payment_id"] == payment_id for m in messages)
+
+    messages = await read_topic(harness.settings.kafka_bootstrap, harness.settings.topic(topics.PAYMENT_ORDERED.name),
+                                until=has)
+    [payment] = [PaymentOrdered.model_validate(m["payload"]) for m in messages if m["payload"]["payment_id"] == payment_id]
     return payment
 
 
