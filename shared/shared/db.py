@@ -14,13 +14,10 @@ def make_engine(settings: ServiceSettings) -> AsyncEngine:
     # of work, more than the writes of a small consumer batch. A connection the server dropped is found on its
     # first use instead: SQLAlchemy then recycles every connection of the pool opened before, the consumer
     # retries its batch, and the API answers that one request 503 (``install_problem_handlers``).
-    # No overflow either: the pool closes an overflow connection as soon as it is returned, and under load
-    # claims opened one a second, each a connect, an authentication, four of asyncpg's type introspections
-    # (12 ms of PostgreSQL each, pg_stat_statements) and every statement prepared again.
     return create_async_engine(
         settings.sqlalchemy_url,
         pool_size=settings.database_pool_size,
-        max_overflow=0,
+        max_overflow=settings.database_pool_size,
         pool_pre_ping=settings.database_pool_pre_ping,
     )
 
