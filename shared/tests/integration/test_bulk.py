@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.sql.sqltypes import AutoString
 
 from launcher.testing import Infra, settings_for
-from shared.bulk import among, insert_rows, upsert_rows
+from shared.bulk import insert_rows, one_per_key, upsert_rows
 from shared.db import ensure_database, make_engine, make_sessionmaker
 from shared.settings import ServiceSettings
 
@@ -38,6 +39,8 @@ views = sa.Table(
     sa.Column("batches", JSONB),
     sa.Column("kind", sa.String(10), nullable=False, default="record"),
 )
+#: A SQLModel ``str`` field with ``max_length`` is this type: a TypeDecorator over VARCHAR(n).
+modelled = sa.Table("bulk_modelled", metadata, sa.Column("code", AutoString(5), primary_key=True))
 arrays = sa.Table("bulk_arrays", metadata, sa.Column("id", sa.Integer, primary_key=True),
                   sa.Column("tags", sa.ARRAY(sa.Text)))
 
@@ -107,26 +110,35 @@ async def test_a_value_too_long_for_its_column_is_refused_not_cut(engine: AsyncE
     assert await stored(engine) == {}
 
 
+async def test_a_value_too_long_for_a_sqlmodel_column_is_refused_not_cut(engine: AsyncEngine) -> None:
+    """The same through SQLModel's own string type, which once slipped past as VARCHAR(5) and was cut."""
+    with pytest.raises(DBAPIError, match="too long"):
+        await write(engine, insert_rows, modelled, [{"code": "H00012"}])
+
+
 async def test_an_array_column_is_refused_before_anything_is_sent(engine: AsyncEngine) -> None:
     with pytest.raises(TypeError, match="unnest would flatten it"):
         await write(engine, insert_rows, arrays, [{"id": 1, "tags": ["a", "b"]}])
 
 
-async def test_among_reads_the_rows_of_exactly_the_keys_given_whatever_their_number(engine: AsyncEngine) -> None:
+async def test_one_per_key_reads_the_rows_of_exactly_the_keys_given_whatever_their_number(engine: AsyncEngine) -> None:
     """Disbursement finds a batch's waiting settlements by (institution, setl_id) pairs (JL art.11: a line
-    for each record): a pair matches only both halves together, and one statement serves any batch size."""
-    ids = [uuid.uuid4() for _ in range(3)]
+    for each record): a pair matches only both halves together, a key given twice is one row, and one
+    statement serves any batch size."""
+    ids = [uuid.uuid4() for _ in range(4)]
     await write(engine, insert_rows, views, [row(ids[0], code="H0001"), row(ids[1], code="H0002"),
-                                             row(ids[2], code="H0001")])
+                                             row(ids[2], code="H0001"), row(ids[3], code="H0001", final=True)])
     statements = set()
 
-    async def keys_of(pairs: list[tuple[str, uuid.UUID]]) -> set[uuid.UUID]:
-        statement = sa.select(views.c.payment_id).where(among((views.c.code, views.c.payment_id), pairs))
+    async def keys_of(pairs: list[tuple[str, uuid.UUID]]) -> list[uuid.UUID]:
+        statement = one_per_key(sa.select(views.c.payment_id).where(views.c.final.is_(False)).with_for_update(),
+                                (views.c.code, views.c.payment_id), pairs)
         statements.add(str(statement.compile(dialect=engine.dialect)))
         async with engine.connect() as conn:
-            return set((await conn.execute(statement)).scalars())
+            return sorted((await conn.execute(statement)).scalars(), key=ids.index)
 
-    assert await keys_of([("H0001", ids[0]), ("H0001", ids[1]), ("H0002", ids[1])]) == {ids[0], ids[1]}
-    assert await keys_of([("H0001", ids[2]), ("H0001", ids[2])]) == {ids[2]}
-    assert await keys_of([]) == set()
+    assert await keys_of([("H0001", ids[0]), ("H0001", ids[1]), ("H0002", ids[1])]) == [ids[0], ids[1]]
+    assert await keys_of([("H0001", ids[2]), ("H0001", ids[2])]) == [ids[2]]
+    assert await keys_of([("H0001", ids[3])]) == []  # the statement's own condition still holds
+    assert await keys_of([]) == []
     assert len(statements) == 1  # the same text, so the same prepared statement, for 3, 2 and 0 keys

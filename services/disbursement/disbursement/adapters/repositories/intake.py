@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from disbursement.adapters.tables import Declaration, Intake
 from disbursement.domain.categories import PERSONAL_ACCOUNT, category_of
 from disbursement.domain.monthly import MonthAudit
-from shared.bulk import among, upsert_rows
+from shared.bulk import one_per_key, upsert_rows
 from shared.contracts.codes import SHANGHAI
 from shared.money import ZERO
 
@@ -71,14 +71,15 @@ class IntakeRepository:
             Intake.line_id.is_(None), Intake.recorded_at.is_not(None),  # type: ignore[union-attr]
             Intake.reversed_at.is_(None), Intake.settled_run_id.is_(None),  # type: ignore[union-attr]
         )
+        if admdvs is not None:
+            statement = statement.where(Intake.admdvs == admdvs)
+        statement = statement.with_for_update()
         if keys is not None:
             wanted = list(set(keys))
             if not wanted:
                 return []
-            statement = statement.where(among((Intake.fixmedins_code, Intake.setl_id), wanted))
-        if admdvs is not None:
-            statement = statement.where(Intake.admdvs == admdvs)
-        return list((await self._session.execute(statement.with_for_update())).all())
+            statement = one_per_key(statement, (Intake.fixmedins_code, Intake.setl_id), wanted)
+        return list((await self._session.execute(statement)).all())
 
     async def give_lines(self, lines: dict[tuple[str, str], uuid.UUID]) -> None:
         """Each settlement's line, in one statement for the batch."""
