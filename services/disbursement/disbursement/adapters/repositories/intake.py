@@ -75,10 +75,10 @@ class IntakeRepository:
             statement = statement.where(Intake.admdvs == admdvs)
         statement = statement.with_for_update()
         if keys is not None:
-            wanted = list(set(keys))
+            wanted = list(keys)
             if not wanted:
                 return []
-            statement = one_per_key(statement, (Intake.fixmedins_code, Intake.setl_id), wanted)
+            statement = one_per_key(statement, (Intake.fixmedins_code, Intake.setl_id), wanted)  # each key once
         return list((await self._session.execute(statement)).all())
 
     async def give_lines(self, lines: dict[tuple[str, str], uuid.UUID]) -> None:
