@@ -48,5 +48,8 @@ async def cancel_voucher(voucher_no: str, reason: str, uow_factory: Callable[[],
             voucher.status, voucher.cancelled_at, voucher.receipt_at = "cancelled", now, now
             voucher.bank_ref, voucher.reason_code, voucher.reason = answer.bank_ref, CANCELLED_CODE, reason
             publish_not_paid(uow, voucher, bank_ref=answer.bank_ref, at=now)
-        # else: the bank's refusal of the stopped order (CANC) came first and already settled it
+        elif voucher.status == "rejected" and voucher.reason_code == CANCELLED_CODE and voucher.cancelled_at is None:
+            # A status query heard the bank's refusal of the order we just stopped (CANC) first and already told
+            # disbursement; the voucher is still the one this operator cancelled, and says so.
+            voucher.status, voucher.cancelled_at, voucher.reason = "cancelled", datetime.now(UTC), reason
         await uow.commit()
