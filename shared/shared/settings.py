@@ -34,7 +34,8 @@ class ServiceSettings(BaseSettings):
     #: The PostgreSQL server; the service connects to ``database_name`` on it.
     database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
     database_name: str = ""
-    database_pool_size: int = 10
+    #: Connections a process holds at most, every one kept once opened (``shared.db.make_engine``).
+    database_pool_size: int = 20
     #: Test each pooled connection before use (three round trips a unit of work); off, a dropped connection
     #: costs the one request or batch that meets it (``shared.db.make_engine``).
     database_pool_pre_ping: bool = False
