@@ -20,8 +20,10 @@ import uvicorn
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.paymentreconciliation import PaymentReconciliation
 
+from bank_gateway.adapters.bank_link import BankLink, CancelAnswer
 from bank_gateway.domain.vouchers import voucher_document
 from bank_gateway.main import create_app as gateway_app
+from bank_gateway.service.status_queries import ask_once
 from bank_gateway.settings import BankGatewaySettings
 from bank_simulator.main import create_app as bank_app
 from bank_simulator.settings import BankSimulatorSettings
@@ -151,6 +153,46 @@ async def test_a_voucher_the_bank_has_not_accepted_is_cancelled_and_carried_forw
     assert missing.status_code == 404
     blank = await client.post(f"/v1/vouchers/{voucher_no}/cancel", json={"reason": " "}, headers=headers)
     assert blank.status_code == 422
+
+
+class StatusQueryBetween:
+    """A bank link whose cancel lets a status query land after the bank has stopped the order and before the
+    gateway records it: the order a fast status-query loop can give the two."""
+
+    def __init__(self, link: BankLink, uow_factory: Callable[[], Any]) -> None:
+        self._link, self._uow_factory = link, uow_factory
+
+    async def cancel(self, voucher_no: str, amount: Decimal) -> CancelAnswer:
+        answer = await self._link.cancel(voucher_no, amount)
+        await ask_once(voucher_no, self._uow_factory, self._link)
+        return answer
+
+
+@pytest.mark.usefixtures("topics")
+async def test_a_cancel_a_status_query_overtook_still_says_cancelled_and_is_heard_once(infra: Infra, prefix: str) -> None:
+    """作废 (N art.14-15) when the status query hears the bank's CANC refusal first: the voucher says cancelled,
+    with the operator's reason, and disbursement hears it as not paid once (累计顺延, N art.18)."""
+    elsewhere = f"{prefix}x"
+    await asyncio.to_thread(ensure_topics, infra.kafka_bootstrap, prefix=f"{elsewhere}.", partitions=1)
+    async with a_bank(infra, elsewhere) as (url, _):
+        settings = settings_for(BankGatewaySettings, infra, prefix, bank_url=url, receipt_timeout_s=3600)
+        await migrate("bank_gateway", settings)
+        app = gateway_app(settings)
+        async with serving(app) as client:
+            app.state.bank_link = StatusQueryBetween(app.state.bank_link, app.state.runtime.uow)
+            order = an_order("45.60")
+            await send(settings, topics.PAYMENT_ORDERED, order, order.fixmedins_code)
+            [voucher] = await issued(settings, 1)
+            voucher_no, headers = voucher["voucher_no"], operator_headers()
+            response = await client.post(f"/v1/vouchers/{voucher_no}/cancel", json={"reason": "收款账户有误"},
+                                         headers=headers)
+            assert response.status_code == 200, response.text
+            view = response.json()
+            assert view["status_queries"]["count"] == 1  # the query did land in between
+            assert (view["status"], view["receipt"]["reason_code"]) == ("cancelled", "CANC")
+            assert view["cancelled_at"] is not None and view["receipt"]["reason"] == "收款账户有误"
+            rejected = await outcomes(settings, topics.PAYMENT_REJECTED.name, lambda m: len(m) >= 1, linger=1.5)
+            assert [(r["voucher_no"], r["reason_code"]) for r in rejected] == [(voucher_no, "CANC")]
 
 
 async def test_a_voucher_the_bank_has_accepted_or_paid_cannot_be_cancelled(linked: Any) -> None:
