@@ -87,3 +87,25 @@ async def test_records_paid_today_show_on_metrics_within_zero_days(harness: Harn
         return (f'jishi_care_to_cash_records{{admdvs="{harness.region}",within_days="0"}} 1.0' in metrics
                 and f'jishi_care_to_cash_mean_days{{admdvs="{harness.region}"}} 0.0' in metrics)
     assert await eventually(shown, timeout=10)
+
+
+async def test_a_record_a_monthly_settlement_took_in_counts_at_that_settlements_receipt(harness: Harness) -> None:
+    # N art.13-14: a record no daily batch paid is paid by its month's settlement; its cash is that receipt
+    await harness.institution()
+    await harness.enroll()
+    await harness.policy(pack="national")
+    await harness.settlement(date(2025, 12, 3), "1000.00")
+    await harness.caught_up(recorded=1, audited=1)
+    await harness.declare("2025-12")
+    december = await harness.sign(await harness.month_run("monthly-settlement", "2025-12"))
+    [line] = december["lines"]
+    assert Decimal(line["payment"]) > 0
+    await harness.send(topics.PAYMENT_CONFIRMED, PaymentConfirmed(
+        **receipt(harness, line, datetime(2026, 1, 12, 2, tzinfo=UTC)), value_date=date(2026, 1, 12)))
+    await harness.settled(line)
+
+    async def counted() -> dict[str, Any] | None:
+        found = await report(harness)
+        return found if found["overall"]["records"] else None
+    overall = (await eventually(counted))["overall"]
+    assert (overall["records"], overall["max_days"]) == (1, 40)  # 3 Dec → 12 Jan

@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 #: The records one paid payment brought: the lines of its daily batch and of every earlier payment carried into
 #: it (postponed, failed, held: N art.18), and the records a monthly settlement took in that no daily batch
 #: paid. A reversal's line is not care; a netted (zero) payment brings no cash.
+#: Each payment's records are counted in a LATERAL aggregate, which PostgreSQL cannot flatten into a join: it
+#: reads one batch's lines of one institution through ``lines_by_batch``. As a plain join, with the statistics
+#: a fast-growing table has, it was planned as a hash of every line of every daily run, 16 ms a payment at
+#: 2,000 records/s and growing with the history (auto_explain under ``bench/e2e.py``).
 _RECORD = text("""
 WITH RECURSIVE origins(payment_id) AS (
     SELECT CAST(:payment_id AS uuid)
@@ -21,21 +25,23 @@ WITH RECURSIVE origins(payment_id) AS (
     SELECT payment_id, admdvs, fixmedins_code, insutype, (settled_at AT TIME ZONE 'Asia/Shanghai')::date AS paid_on
     FROM payments WHERE payment_id = :payment_id AND status = 'paid'
 ), brought(business_date, records) AS (
-    SELECT l.business_date, count(*)
+    SELECT b.business_date, b.records
     FROM origins o JOIN payments p ON p.payment_id = o.payment_id
     JOIN runs r ON r.run_id = p.run_id AND r.run_type = 'daily-disbursement'
-    JOIN lines l ON l.admdvs = r.admdvs AND l.batch_date = r.batch_date AND l.fixmedins_code = p.fixmedins_code
-                AND l.insutype = p.insutype AND l.kind = 'record'
-    GROUP BY l.business_date
+    CROSS JOIN LATERAL (
+        SELECT l.business_date, count(*) AS records FROM lines l
+        WHERE l.admdvs = r.admdvs AND l.batch_date = r.batch_date AND l.fixmedins_code = p.fixmedins_code
+          AND l.insutype = p.insutype AND l.kind = 'record'
+        GROUP BY l.business_date) b
     UNION ALL
-    SELECT i.business_date, count(*)
+    SELECT b.business_date, b.records
     FROM origins o JOIN payments p ON p.payment_id = o.payment_id
     JOIN runs r ON r.run_id = p.run_id AND r.run_type = 'monthly-settlement'
-    JOIN intake i ON i.settled_run_id = r.run_id AND i.fixmedins_code = p.fixmedins_code
-                 AND i.insutype = p.insutype AND i.reversed_at IS NULL
-    LEFT JOIN lines l ON l.line_id = i.line_id
-    WHERE l.batch_date IS NULL
-    GROUP BY i.business_date
+    CROSS JOIN LATERAL (
+        SELECT i.business_date, count(*) AS records FROM intake i LEFT JOIN lines l ON l.line_id = i.line_id
+        WHERE i.settled_run_id = r.run_id AND i.fixmedins_code = p.fixmedins_code AND i.insutype = p.insutype
+          AND i.reversed_at IS NULL AND l.batch_date IS NULL
+        GROUP BY i.business_date) b
 )
 INSERT INTO care_to_cash (payment_id, business_date, admdvs, fixmedins_code, insutype, paid_on, days, records)
 SELECT paid.payment_id, b.business_date, paid.admdvs, paid.fixmedins_code, paid.insutype, paid.paid_on,

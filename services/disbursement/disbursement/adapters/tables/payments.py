@@ -125,6 +125,8 @@ sa.Index("payments_to_carry", Payment.admdvs,
          postgresql_where=sa.text("carried_into IS NULL AND (status IN ('postponed', 'failed', 'held') "
                                   "OR carried_forward <> 0)"))
 sa.Index("payments_by_institution", Payment.fixmedins_code, Payment.period)
+#: Care to cash walks back from a paid payment to every one carried into it.
+sa.Index("payments_carried_into", Payment.carried_into, postgresql_where=sa.text("carried_into IS NOT NULL"))
 
 
 class FundRequest(Table, table=True):
