@@ -12,34 +12,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 #: The records one paid payment brought: the lines of its daily batch and of every earlier payment carried into
 #: it (postponed, failed, held: N art.18), and the records a monthly settlement took in that no daily batch
 #: paid. A reversal's line is not care; a netted (zero) payment brings no cash.
-#: Each payment's records are counted in a LATERAL aggregate, which PostgreSQL cannot flatten into a join: it
-#: reads one batch's lines of one institution through ``lines_by_batch``. As a plain join, with the statistics
-#: a fast-growing table has, it was planned as a hash of every line of every daily run, 16 ms a payment at
-#: 2,000 records/s and growing with the history (auto_explain under ``bench/e2e.py``).
+#: The walk back carries each payment's institution and run, and its records are counted in a LATERAL
+#: aggregate, which PostgreSQL cannot flatten into a join: so only those payments' batches are read, through
+#: ``lines_by_batch``. As plain joins, with the statistics of fast-growing tables, it was planned from every
+#: daily run and every line or payment of it, then matched to the walk: 16 ms a payment at 2,000 records/s,
+#: growing with the history (auto_explain under ``bench/e2e.py``).
 _RECORD = text("""
-WITH RECURSIVE origins(payment_id) AS (
-    SELECT CAST(:payment_id AS uuid)
+WITH RECURSIVE origins(payment_id, run_id, fixmedins_code, insutype) AS (
+    SELECT payment_id, run_id, fixmedins_code, insutype FROM payments WHERE payment_id = :payment_id
     UNION
-    SELECT p.payment_id FROM payments p JOIN origins o ON p.carried_into = o.payment_id
+    SELECT p.payment_id, p.run_id, p.fixmedins_code, p.insutype
+    FROM payments p JOIN origins o ON p.carried_into = o.payment_id
 ), paid AS (
     SELECT payment_id, admdvs, fixmedins_code, insutype, (settled_at AT TIME ZONE 'Asia/Shanghai')::date AS paid_on
     FROM payments WHERE payment_id = :payment_id AND status = 'paid'
 ), brought(business_date, records) AS (
     SELECT b.business_date, b.records
-    FROM origins o JOIN payments p ON p.payment_id = o.payment_id
-    JOIN runs r ON r.run_id = p.run_id AND r.run_type = 'daily-disbursement'
+    FROM origins o JOIN runs r ON r.run_id = o.run_id AND r.run_type = 'daily-disbursement'
     CROSS JOIN LATERAL (
         SELECT l.business_date, count(*) AS records FROM lines l
-        WHERE l.admdvs = r.admdvs AND l.batch_date = r.batch_date AND l.fixmedins_code = p.fixmedins_code
-          AND l.insutype = p.insutype AND l.kind = 'record'
+        WHERE l.admdvs = r.admdvs AND l.batch_date = r.batch_date AND l.fixmedins_code = o.fixmedins_code
+          AND l.insutype = o.insutype AND l.kind = 'record'
         GROUP BY l.business_date) b
     UNION ALL
     SELECT b.business_date, b.records
-    FROM origins o JOIN payments p ON p.payment_id = o.payment_id
-    JOIN runs r ON r.run_id = p.run_id AND r.run_type = 'monthly-settlement'
+    FROM origins o JOIN runs r ON r.run_id = o.run_id AND r.run_type = 'monthly-settlement'
     CROSS JOIN LATERAL (
         SELECT i.business_date, count(*) AS records FROM intake i LEFT JOIN lines l ON l.line_id = i.line_id
-        WHERE i.settled_run_id = r.run_id AND i.fixmedins_code = p.fixmedins_code AND i.insutype = p.insutype
+        WHERE i.settled_run_id = r.run_id AND i.fixmedins_code = o.fixmedins_code AND i.insutype = o.insutype
           AND i.reversed_at IS NULL AND l.batch_date IS NULL
         GROUP BY i.business_date) b
 )
