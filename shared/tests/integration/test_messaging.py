@@ -7,13 +7,15 @@ At-least-once delivery + idempotent effects = exactly-once effects (contract.md,
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.partitioner import murmur2
 from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import insert
 
@@ -138,6 +140,56 @@ async def test_an_event_is_published_only_with_the_transaction_that_wrote_it(toy
     assert [m["event_id"] for m in messages] == [str(kept)]
     assert messages[0]["payload"] == {"key": key, "amount": 2}
     assert await toy.in_outbox() == 0
+
+
+async def test_the_relay_keeps_each_keys_order_and_partition_across_the_batches_it_builds(toy: Toy) -> None:
+    """Contract "Kafka topics": one key's events (an institution's) reach one partition, the one Kafka's
+    partitioner (murmur2) gives the key, in the order they were written, with their headers — also when the
+    relay builds several record batches a partition (a 2 KB batch holds a few of them)."""
+    keys = [uuid.uuid4().hex for _ in range(5)]
+    async with toy.uow() as uow:
+        for amount in range(300):
+            key = keys[amount % len(keys)]
+            uow.outbox.add(COUNTED, Counted(key=key, amount=amount), key=key, headers={"x-amount": str(amount)})
+        await uow.commit()
+    producer = AIOKafkaProducer(bootstrap_servers=toy.settings.kafka_bootstrap, acks="all", max_batch_size=2048)
+    await producer.start()
+    relay = OutboxRelay(toy.settings, producer)
+    task = asyncio.create_task(relay.run())
+    try:
+        async def all_sent() -> bool:
+            return await toy.in_outbox() == 0
+
+        await eventually(all_sent)
+        records = await all_records(toy.settings.kafka_bootstrap, toy.settings.topic(COUNTED.name), 300)
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 10)
+        await producer.stop()
+    by_key: dict[str, list[tuple[int, int]]] = {}
+    for record in records:
+        payload = json.loads(record.value)["payload"]
+        assert dict(record.headers)["x-amount"] == str(payload["amount"]).encode()
+        by_key.setdefault(record.key.decode(), []).append((record.partition, payload["amount"]))
+    for key, seen in by_key.items():
+        assert {partition for partition, _ in seen} == {(murmur2(key.encode()) & 0x7FFFFFFF) % 4}
+        assert [amount for _, amount in seen] == list(range(keys.index(key), 300, len(keys)))
+
+
+async def all_records(bootstrap: str, topic: str, count: int) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record of the topic, with its partition, key and headers, each partition's in offset order."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex}",
+                                auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_wait_ms=10)
+    await consumer.start()
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    try:
+        async with asyncio.timeout(20):
+            while len(records) < count:
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    records += batch
+    finally:
+        await consumer.stop()
+    return records
 
 
 async def test_a_message_delivered_twice_is_applied_once(toy: Toy) -> None:
