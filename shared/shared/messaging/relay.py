@@ -22,8 +22,6 @@ from datetime import timedelta
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from aiokafka.partitioner import DefaultPartitioner
-from aiokafka.producer.message_accumulator import BatchBuilder
 
 from shared.observability import business
 from shared.settings import ServiceSettings
@@ -47,7 +45,6 @@ class OutboxRelay:
         self._settings = settings
         self._producer = producer
         self._batch_size = batch_size
-        self._partitioner = DefaultPartitioner()
         self._keep_sent = keep_sent
         # Per service database, but a stable key per service name keeps the lock unique if schemas share one.
         self._lock_key = zlib.crc32(f"outbox-relay:{settings.SERVICE}".encode())
@@ -106,39 +103,22 @@ class OutboxRelay:
         rows = await conn.fetch(_UNSENT, self._batch_size)
         if not rows:
             return 0
-        await asyncio.gather(*await self._send(rows))
+        acks = []
+        for row in rows:
+            headers = [(k, str(v).encode()) for k, v in row["headers"].items()] or None
+            acks.append(
+                await self._producer.send(
+                    self._settings.topic(row["topic"]),
+                    value=row["value"],
+                    key=row["key"].encode() if row["key"] is not None else None,
+                    headers=headers,
+                )
+            )
+        await asyncio.gather(*acks)
         await conn.execute(_DELETE_SENT, [row["id"] for row in rows])
         self.published += len(rows)
         business.note_published((row["topic"], row["value"]) for row in rows)
         return len(rows)
-
-    async def _send(self, rows: list[asyncpg.Record]) -> list[asyncio.Future[object]]:
-        """Hand the rows to the producer as record batches built here, one open batch a partition, rather than one
-        ``send`` a row: 7 µs of CPU a message instead of 17 (20,000 messages of 1.5 KB to Tansu, with
-        ``make_producer``'s settings).
-        The partition is the one ``send`` would choose (aiokafka's default partitioner over the key), and a
-        partition's rows keep the outbox's order: appended in it, and its batches queued in it."""
-        acks: list[asyncio.Future[object]] = []
-        partitions: dict[str, list[int]] = {}
-        open_batches: dict[tuple[str, int], BatchBuilder] = {}
-        for row in rows:
-            topic = self._settings.topic(row["topic"])
-            if topic not in partitions:
-                partitions[topic] = sorted(await self._producer.partitions_for(topic))
-            key = row["key"].encode() if row["key"] is not None else None
-            partition = self._partitioner(key, partitions[topic], partitions[topic])
-            record = {"key": key, "value": row["value"], "timestamp": None,
-                      "headers": [(k, str(v).encode()) for k, v in row["headers"].items()]}
-            batch = open_batches.get((topic, partition))
-            if batch is not None and batch.append(**record) is not None:
-                continue
-            if batch is not None:  # full: queue it, and start the partition's next one with this row
-                acks.append(await self._producer.send_batch(batch, topic, partition=partition))
-            batch = open_batches[(topic, partition)] = self._producer.create_batch()
-            batch.append(**record)  # the first record of a batch always fits
-        for (topic, partition), batch in open_batches.items():
-            acks.append(await self._producer.send_batch(batch, topic, partition=partition))
-        return acks
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()

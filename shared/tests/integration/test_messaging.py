@@ -142,10 +142,10 @@ async def test_an_event_is_published_only_with_the_transaction_that_wrote_it(toy
     assert await toy.in_outbox() == 0
 
 
-async def test_the_relay_keeps_each_keys_order_and_partition_across_the_batches_it_builds(toy: Toy) -> None:
+async def test_the_relay_keeps_each_keys_order_and_partition_across_record_batches(toy: Toy) -> None:
     """Contract "Kafka topics": one key's events (an institution's) reach one partition, the one Kafka's
-    partitioner (murmur2) gives the key, in the order they were written, with their headers — also when the
-    relay builds several record batches a partition (a 2 KB batch holds a few of them)."""
+    partitioner (murmur2) gives the key, in the order they were written, with their headers — also across the
+    many record batches a partition gets when a batch holds only a few events (2 KB)."""
     keys = [uuid.uuid4().hex for _ in range(5)]
     async with toy.uow() as uow:
         for amount in range(300):
