@@ -88,11 +88,13 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         wall_started = datetime.now().astimezone()
         runs: list[asyncio.Task[Any]] = []
         in_flight: list[asyncio.Task[Any]] = []
+        last_answer = started  # when the last POST was answered
 
         async def post(code: str, body: list[dict[str, Any]]) -> None:
-            nonlocal rejected
+            nonlocal rejected, last_answer
             response = await client.post(f"{stack.url('claims')}/v1/settlements",
                                          headers={"authorization": f"Bearer {tokens[code]}"}, json={"records": body})
+            last_answer = max(last_answer, time.monotonic())
             for result in response.json()["results"]:
                 if result["status"] == "accepted":
                     accepted.append((code, result["setl_id"]))
@@ -133,6 +135,7 @@ async def bench(stack: Stack, records: int, rate: float, batch: int, sample: int
         to_line, to_receipt = await latencies(client, stack, tokens, chosen)
     chain_seconds = (last_line - wall_started).total_seconds()
     return {"chain_throughput": len(accepted) / chain_seconds, "cpu": cpu,
+            "behind": chain_seconds - (last_answer - started),
             "offered_rate": rate, "records": len(accepted), "rejected": rejected, "intake_seconds": intake_seconds,
             "throughput": len(accepted) / intake_seconds, "to_line": to_line, "to_receipt": to_receipt,
             "sampled": len(chosen), "statements": statements}
@@ -224,7 +227,9 @@ def main() -> None:
     print(f"offered {result['offered_rate']:.0f} records/s in batches of {args.batch}; accepted {result['records']} "
           f"(rejected {result['rejected']}) in {result['intake_seconds']:.1f} s")
     print(f"sustained intake: {result['throughput']:.0f} records/s; the chain, first accepted → last line: "
-          f"{result['chain_throughput']:.0f} records/s (target ≥ 2,000)")
+          f"{result['chain_throughput']:.0f} records/s (target ≥ 2,000); the last line came "
+          f"{result['behind']:.1f} s after the last record was accepted (it keeps up when that is about the "
+          "line latency below, and falls behind when it grows with --records)")
     print(f"against the raw hop: {raw.ratio('intake', result['throughput'])}; "
           f"{raw.ratio('the chain', result['chain_throughput'])}")
     per = 1e6 / max(result["records"], 1)
