@@ -10,6 +10,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import ClassVar
 
 import pytest
@@ -84,6 +85,23 @@ class Toy:
         async with self.engine.connect() as conn:
             return int(await conn.scalar(sa.text("SELECT count(*) FROM outbox")))
 
+    async def all_sent(self) -> bool:
+        return await self.in_outbox() == 0
+
+    @asynccontextmanager
+    async def relaying(self, producer: AIOKafkaProducer | None = None) -> AsyncIterator[OutboxRelay]:
+        """The outbox relay at work for the block (on ``make_producer``'s producer unless given one)."""
+        producer = producer or make_producer(self.settings)
+        await producer.start()
+        relay = OutboxRelay(self.settings, producer)
+        task = asyncio.create_task(relay.run())
+        try:
+            yield relay
+        finally:
+            relay.stop()
+            await asyncio.wait_for(task, 10)
+            await producer.stop()
+
 
 @pytest.fixture
 async def toy(infra: Infra, prefix: str) -> AsyncIterator[Toy]:
@@ -121,22 +139,11 @@ async def test_an_event_is_published_only_with_the_transaction_that_wrote_it(toy
         kept = uow.outbox.add(COUNTED, Counted(key=key, amount=2), key=key)
         await uow.commit()
 
-    producer = make_producer(toy.settings)
-    await producer.start()
-    relay = OutboxRelay(toy.settings, producer)
-    task = asyncio.create_task(relay.run())
-    try:
-        async def all_sent() -> bool:
-            return await toy.in_outbox() == 0
-
-        await eventually(all_sent)
+    async with toy.relaying():
+        await eventually(toy.all_sent)
         await asyncio.sleep(0.5)  # room for a wrongly published second event to show up
         messages = await read_topic(toy.settings.kafka_bootstrap, toy.settings.topic(COUNTED.name),
                                     until=lambda m: len(m) >= 1)
-    finally:
-        relay.stop()
-        await asyncio.wait_for(task, 10)
-        await producer.stop()
     assert [m["event_id"] for m in messages] == [str(kept)]
     assert messages[0]["payload"] == {"key": key, "amount": 2}
     assert await toy.in_outbox() == 0
@@ -152,20 +159,10 @@ async def test_the_relay_keeps_each_keys_order_and_partition_across_record_batch
             key = keys[amount % len(keys)]
             uow.outbox.add(COUNTED, Counted(key=key, amount=amount), key=key, headers={"x-amount": str(amount)})
         await uow.commit()
-    producer = AIOKafkaProducer(bootstrap_servers=toy.settings.kafka_bootstrap, acks="all", max_batch_size=2048)
-    await producer.start()
-    relay = OutboxRelay(toy.settings, producer)
-    task = asyncio.create_task(relay.run())
-    try:
-        async def all_sent() -> bool:
-            return await toy.in_outbox() == 0
-
-        await eventually(all_sent)
+    small_batches = AIOKafkaProducer(bootstrap_servers=toy.settings.kafka_bootstrap, acks="all", max_batch_size=2048)
+    async with toy.relaying(small_batches):
+        await eventually(toy.all_sent)
         records = await all_records(toy.settings.kafka_bootstrap, toy.settings.topic(COUNTED.name), 300)
-    finally:
-        relay.stop()
-        await asyncio.wait_for(task, 10)
-        await producer.stop()
     by_key: dict[str, list[tuple[int, int]]] = {}
     for record in records:
         payload = json.loads(record.value)["payload"]
@@ -249,18 +246,10 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_partition_goes_on(toy
     await publish(toy.settings.kafka_bootstrap, topic, envelope(key, 6).to_bytes(), key.encode())
 
     consumer = toy.consumer()
-    producer = make_producer(toy.settings)
-    await producer.start()
-    relay = OutboxRelay(toy.settings, producer)
-    relay_task = asyncio.create_task(relay.run())
-    try:
+    async with toy.relaying():
         await run_until(consumer, lambda: consumer.stats.applied >= 2 and consumer.stats.dead_lettered >= 3)
         letters = await read_topic(toy.settings.kafka_bootstrap, toy.settings.topic(COUNTED.dlq),
                                    until=lambda m: len(m) >= 3)
-    finally:
-        relay.stop()
-        await asyncio.wait_for(relay_task, 10)
-        await producer.stop()
     assert await toy.total(key) == (10, 2)
     reasons = sorted(letter["reason"] for letter in letters)
     assert reasons[0].startswith("invalid payload: amount")
@@ -283,17 +272,9 @@ async def test_what_the_relay_published_before_it_could_mark_it_is_published_aga
     await publish(toy.settings.kafka_bootstrap, toy.settings.topic(COUNTED.name), value, key.encode())
     assert await toy.in_outbox() == 1
 
-    producer = make_producer(toy.settings)
-    await producer.start()
-    relay = OutboxRelay(toy.settings, producer)
-    relay_task = asyncio.create_task(relay.run())
     consumer = toy.consumer()
-    try:
+    async with toy.relaying():
         await run_until(consumer, lambda: consumer.stats.applied + consumer.stats.duplicates >= 2)
-    finally:
-        relay.stop()
-        await asyncio.wait_for(relay_task, 10)
-        await producer.stop()
     assert await toy.total(key) == (9, 1)
     assert consumer.stats.duplicates == 1
     assert await toy.in_outbox() == 0
