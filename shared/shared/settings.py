@@ -44,10 +44,10 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = ""
     operator_token: SecretStr = SecretStr(PLACEHOLDER)
     # Tansu waits the whole fetch_max_wait_ms even when data is there, and a group join takes about half the
-    # session timeout (shared/docs/broker.md): low values keep latency and rebalances short. Not lower than
-    # 25: every fetch costs Tansu and aiokafka CPU, and at 10 ms the chain spent 2,273 µs a record at 500/s
-    # (Tansu 709) against 1,686 (Tansu 403) at 25, with a lower p99 (bench/e2e.py). Apache Kafka answers as
-    # soon as data is there: deploy/ sets 500.
+    # session timeout (shared/docs/broker.md): low values keep latency and rebalances short. But each fetch
+    # costs Tansu and aiokafka CPU, data or not: at 10 ms the chain spent 2,273 µs a record at 500/s (Tansu
+    # 709), at 25 ms 1,686 (Tansu 403) with a lower p99 (bench/e2e.py). Apache Kafka answers as soon as data
+    # is there: deploy/ sets 500.
     kafka_fetch_max_wait_ms: int = 25
     #: The wait once a consumer has been idle for a second (see AdaptiveFetchWait).
     kafka_fetch_idle_wait_ms: int = 250
