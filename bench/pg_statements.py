@@ -1,9 +1,10 @@
 """Where PostgreSQL's share of a bench goes, statement by statement (``--pg-statements N``).
 
 The bench's own PostgreSQL preloads ``pg_stat_statements``; the view is reset just before the load and read
-once the last line is written, so what it holds is the load and nothing of the set-up. Its times are planning and execution, the WAL
-flush at COMMIT among them (a statement of its own, tracked as a utility); parsing and the socket work of
-each round trip are not, and a lock waited for is, so the total is not PostgreSQL's CPU a record.
+once the last line is written, so what it holds is the load and nothing of the set-up. Its times are
+planning and execution, the WAL flush at COMMIT among them (a statement of its own, tracked as a utility);
+parsing and the socket work of each round trip are not, and a lock waited for is, so the total is not
+PostgreSQL's CPU a record.
 """
 
 from __future__ import annotations

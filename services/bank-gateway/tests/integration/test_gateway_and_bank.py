@@ -169,7 +169,8 @@ class StatusQueryBetween:
 
 
 @pytest.mark.usefixtures("topics")
-async def test_a_cancel_a_status_query_overtook_still_says_cancelled_and_is_heard_once(infra: Infra, prefix: str) -> None:
+async def test_a_cancel_a_status_query_overtook_still_says_cancelled_and_is_heard_once(infra: Infra,
+                                                                                       prefix: str) -> None:
     """作废 (N art.14-15) when the status query hears the bank's CANC refusal first: the voucher says cancelled,
     with the operator's reason, and disbursement hears it as not paid once (累计顺延, N art.18)."""
     elsewhere = f"{prefix}x"
